@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Boot a kernel under QEMU (software emulation), run one command in it, return.
+#
+#   scripts/vm-run.sh --kernel BZIMAGE [options] -- COMMAND [ARGS...]
+#
+# The guest is a q35 machine with one e1000e, bound to vfio-pci (no-IOMMU mode on
+# the test kernel, a real emulated IOMMU with --iommu). Its root is the host's
+# root, shared read-only over virtio-9p; the project tree is at the same path as
+# on the host and is the working directory. The command runs as root with
+#   VFIOPM_BDF   the vfio-pci device (e.g. 0000:00:02.0), VFIOPM_BDFS all of them
+#   VFIOPM_OUT   a writable directory whose files come back to the host (--out)
+# Its output is streamed to stdout (and saved as OUT/output), the serial console
+# goes to OUT/console.log, and the exit status of vm-run.sh is the command's.
+#
+# Options:
+#   --kernel FILE     bzImage to boot (required)
+#   --timeout SECS    hard limit for the whole VM run (default 300): the VM is
+#                     killed and vm-run.sh exits 124 when it is reached
+#   --out DIR         results directory (default: a new temporary directory,
+#                     printed on stderr)
+#   --modules DIR     .ko files and a load.list (one file name per line, in load
+#                     order) to insmod before mounting the root (stock kernels)
+#   --iommu           add an emulated Intel IOMMU (stock kernels: no noiommu)
+#   --append ARGS     extra kernel command line
+#   --mem MB          guest memory (default 1024)
+#   --smp N           guest CPUs (default 2)
+#   --console         stream the serial console (boot messages) instead of
+#                     just the command's output
+#
+# Exit status: the command's; 124 VM timed out; 125 the VM ended without
+# running the command (boot failure: see OUT/console.log); 2 usage error.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
+kernel= timeout_s=300 out= modules= iommu=0 append= mem=1024 smp=2 console=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=${2:?}; shift ;;
+	--timeout) timeout_s=${2:?}; shift ;;
+	--out) out=${2:?}; shift ;;
+	--modules) modules=${2:?}; shift ;;
+	--iommu) iommu=1 ;;
+	--append) append=${2:?}; shift ;;
+	--mem) mem=${2:?}; shift ;;
+	--smp) smp=${2:?}; shift ;;
+	--console) console=1 ;;
+	-h | --help) usage; exit 0 ;;
+	--) shift; break ;;
+	*) usage >&2; echo "vfiopm: error: unknown option: $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ $# -gt 0 ] || { usage >&2; echo "vfiopm: error: no command given" >&2; exit 2; }
+[ -n "$kernel" ] || { echo "vfiopm: error: --kernel is required" >&2; exit 2; }
+[ -r "$kernel" ] || { echo "vfiopm: error: kernel image not found: $kernel (build it with scripts/build-kernel.sh)" >&2; exit 2; }
+[[ $timeout_s =~ ^[0-9]+$ ]] || { echo "vfiopm: error: --timeout wants seconds, got '$timeout_s'" >&2; exit 2; }
+qemu=$(command -v qemu-system-x86_64) ||
+	{ echo "vfiopm: error: qemu-system-x86_64 not found: run scripts/install-deps.sh (package qemu-system-x86)" >&2; exit 2; }
+busybox=/bin/busybox
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' || busybox=/usr/bin/busybox
+[ -x "$busybox" ] || { echo "vfiopm: error: static busybox not found: run scripts/install-deps.sh (package busybox-static)" >&2; exit 2; }
+
+if [ -z "$out" ]; then
+	out=$(mktemp -d /tmp/vfiopm-vm.XXXXXX)
+	log "results in $out"
+fi
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+rm -f "$out/rc" "$out/output" "$out/console.log"
+
+# The initramfs holds only busybox, the init script and optional modules; it
+# is rebuilt when any of them changes.
+initramfs_key=$( { cat "$top/scripts/vm/init" "$busybox"; [ -z "$modules" ] || cat "$modules"/*; } | sha256sum | cut -c1-16)
+initramfs="$VFIOPM_CACHE/initramfs-$initramfs_key.cpio.gz"
+if [ ! -f "$initramfs" ]; then
+	mkdir -p "$VFIOPM_CACHE"
+	staging=$(mktemp -d)
+	mkdir -p "$staging"/{bin,dev,proc,sys,newroot}
+	cp "$busybox" "$staging/bin/busybox"
+	install -m 0755 "$top/scripts/vm/init" "$staging/init"
+	if [ -n "$modules" ]; then
+		mkdir -p "$staging/modules"
+		cp "$modules"/* "$staging/modules/"
+	fi
+	(cd "$staging" && find . | cpio -o -H newc --quiet | gzip -1) >"$initramfs.tmp"
+	mv "$initramfs.tmp" "$initramfs"
+	rm -rf "$staging"
+fi
+
+# The command runs from the results share; quote it so arguments survive.
+{
+	printf '#!/bin/sh\n'
+	printf '%q ' "$@"
+	printf '\n'
+} >"$out/cmd.sh"
+printf '%s\n' "$top" >"$out/project-dir"
+
+cmdline="console=ttyS0 panic=-1 quiet loglevel=4 vfio.enable_unsafe_noiommu_mode=1"
+[ "$iommu" = 1 ] && cmdline="$cmdline intel_iommu=on"
+cmdline="$cmdline $append"
+qemu_args=(-M q35 -m "$mem" -smp "$smp" -no-reboot -display none -vga none
+	-monitor none -serial stdio
+	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline"
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$top,mount_tag=project,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$out,mount_tag=vfiopmout,security_model=none,multidevs=remap"
+	-device e1000e,netdev=n0 -netdev user,id=n0,restrict=on)
+[ "$iommu" = 0 ] || qemu_args=(-device intel-iommu "${qemu_args[@]}")
+
+t0=$(date +%s.%N)
+set +e
+if [ "$console" = 1 ]; then
+	timeout --kill-after=10 "$timeout_s" "$qemu" "${qemu_args[@]}" </dev/null 2>&1 | tee "$out/console.log"
+	qrc=${PIPESTATUS[0]}
+else
+	# Stream only what the command prints, not the boot messages: follow the
+	# output file while QEMU runs.
+	timeout --kill-after=10 "$timeout_s" "$qemu" "${qemu_args[@]}" </dev/null >"$out/console.log" 2>&1 &
+	qpid=$!
+	tail --pid=$qpid -s 0.2 -n +1 -F "$out/output" 2>/dev/null &
+	tpid=$!
+	wait $qpid
+	qrc=$?
+	wait $tpid 2>/dev/null
+fi
+set -e
+t1=$(date +%s.%N)
+elapsed=$(echo "$t1 - $t0" | bc)
+echo "$elapsed" >"$out/vm-seconds"
+
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "vfiopm: error: VM timed out after ${timeout_s}s and was killed; last console lines:" >&2
+	tail -n 20 "$out/console.log" >&2
+	exit 124
+fi
+if [ ! -s "$out/rc" ]; then
+	echo "vfiopm: error: VM ended (qemu exit $qrc) without running the command; last console lines:" >&2
+	tail -n 30 "$out/console.log" >&2
+	exit 125
+fi
+rc=$(cat "$out/rc")
+log "VM ran ${elapsed%.*} s, command exited $rc"
+exit "$rc"
