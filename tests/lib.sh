@@ -1,0 +1,32 @@
+# TAP helpers for test tier scripts: sourced, not run.
+# shellcheck shell=bash
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$top/scripts/lib.sh"
+
+tap_failed=0
+ok() { echo "ok - $*"; }
+not_ok() {
+	echo "not ok - $*"
+	tap_failed=1
+}
+skip() { echo "ok - $1 # SKIP $2"; }
+# check NAME COMMAND...: one TAP line from a command's exit status.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+# Re-emit a kselftest TAP stream as our result lines, prefixed with $1.
+kselftest_tap() {
+	local prefix=$1 file=$2
+	sed -nE "s/^ok [0-9]+ (.*)/ok - $prefix \1/p; s/^not ok [0-9]+ (.*)/not ok - $prefix \1/p" "$file"
+	grep -qE '^not ok [0-9]+ ' "$file" && tap_failed=1
+	return 0
+}
+# VM runs need root (9p with security_model=none) and QEMU.
+vm_prereqs() {
+	[ "$(id -u)" = 0 ] || { echo "root"; return 1; }
+	command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86_64"; return 1; }
+	return 0
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# VM tier on the patched test kernel: the vfio low-power kselftest passes, every
+# event of docs/tracepoints.md fires with sane fields, the usage count ends
+# where it started, and the kselftest fails when a reference is held outside
+# vfio (so it can fail at all).
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+if ! missing=$(vm_prereqs); then
+	not_ok "patched kernel VM tier: needs $missing"
+	exit 1
+fi
+
+kdir=$("$top/scripts/build-kernel.sh" | tail -n 1) && [ -f "$kdir/.done" ] ||
+	{ not_ok "patched test kernel builds"; exit 1; }
+ok "patched test kernel builds ($(cat "$kdir/build-seconds") s when built)"
+
+selftest=$kdir/linux/tools/testing/selftests/vfio/vfio_low_power_test
+out=$(mktemp -d /tmp/vfiopm-test.XXXXXX)
+"$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" \
+	--timeout "${VFIOPM_VM_TIMEOUT:-600}" --out "$out" \
+	-- tests/vm/guest/kselftest-traced.sh "$selftest" >/dev/null
+rc=$?
+echo "# VM run: exit $rc in $(cat "$out/vm-seconds" 2>/dev/null) s; results in $out"
+case $rc in
+124) not_ok "VM run finished in time"; exit 1 ;;
+125) not_ok "VM booted and ran the test"; exit 1 ;;
+esac
+[ -s "$out/kselftest.tap" ] || { not_ok "kselftest ran: $(tail -n 5 "$out/output")"; exit 1; }
+ok "VM booted, bound the device and ran the test ($(grep -o 'booted in [0-9.]* s' "$out/console.log"))"
+
+kselftest_tap "kselftest" "$out/kselftest.tap"
+check "kselftest: exit status 0 and 9 cases passed" \
+	test "$rc" = 0 -a "$(grep -cE '^ok [0-9]+ ' "$out/kselftest.tap")" = 9
+
+bdf=$(sed -n 's/.*vfio-pci: \([0-9a-f:.]*\).*/\1/p' "$out/console.log" | head -n 1)
+python3 "$top/tests/vm/check-trace.py" "$out/trace.txt" "$bdf" "$top/docs/tracepoints.md" \
+	--usage-start "$(cat "$out/usage-start")" --usage-end "$(cat "$out/usage-end")" ||
+	tap_failed=1
+check "device back in D3hot after the run" test "$(cat "$out/state-end")" = D3hot
+
+nrc=$(cat "$out/negative-rc" 2>/dev/null)
+check "negative control: kselftest fails while a reference is held outside vfio (exit $nrc)" \
+	test -n "$nrc" -a "$nrc" != 0 -a "$nrc" != 4
+
+cp "$out/trace.txt" "$top/tests/logs/patched-kselftest-trace.txt" 2>/dev/null
+exit $tap_failed
