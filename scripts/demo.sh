@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `make demo`: build the patched test kernel (cached), boot it under QEMU and
+# drive low-power cycles on a vfio-pci e1000e while the vfio tracepoints stream.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib.sh"
+
+kdir=$("$top/scripts/build-kernel.sh" | tail -n 1)
+log "booting the test VM (software emulation: ~10 s)"
+exec "$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" \
+	--timeout "${VFIOPM_VM_TIMEOUT:-300}" -- scripts/demo/guest.sh

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Runs inside the test VM for `make demo`: drives low-power cycles on
+# $VFIOPM_BDF with tools/vfio-lowpower while the vfio tracepoints stream live.
+set -u
+lp=$PWD/tools/vfio-lowpower/vfio-lowpower
+t=/sys/kernel/tracing
+dev=/sys/bus/pci/devices/$VFIOPM_BDF
+
+say() {
+	sleep 0.3 # let the trace of the previous step drain first
+	printf '\n== %s\n' "$*"
+}
+
+if [ ! -d $t/events/vfio_pci ]; then
+	echo "this kernel has no vfio_pci tracepoints: boot the patched test kernel"
+	exit 1
+fi
+echo >$t/trace
+echo 1 >$t/events/vfio/enable
+echo 1 >$t/events/vfio_pci/enable
+# One line per event: timestamp, task, event and its fields.
+sed -u -E 's/^ *(.+)-([0-9]+) +\[[0-9]+\] +[^ ]+ +([0-9.]+): /   trace \3 \1: /' \
+	$t/trace_pipe &
+reader=$!
+
+say "device $VFIOPM_BDF: bound to vfio-pci, idle in $(cat $dev/power_state), runtime usage count $(cat $dev/power/runtime_usage)"
+say "1. LOW_POWER_ENTRY: the device suspends; an access wakes it, then it suspends again"
+$lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit
+say "2. LOW_POWER_ENTRY_WITH_WAKEUP: an access wakes it once, signals the eventfd, and it stays awake"
+$lp "$VFIOPM_BDF" entry-wakeup wait-d3 read wait-wake sleep:300 exit
+say "3. close while engaged: closing the device gives the low-power reference back"
+$lp "$VFIOPM_BDF" entry wait-d3
+sleep 1
+say "back to idle: $(cat $dev/power_state), runtime usage count $(cat $dev/power/runtime_usage)"
+kill $reader
