@@ -45,13 +45,20 @@ key_input() {
 key=$(key_input | sha256sum | cut -c1-16)
 out="$VFIOPM_CACHE/kernel-$variant-$key"
 
+mkdir -p "$VFIOPM_CACHE"
+# One builder per key: a second caller waits for the first and reuses its tree.
+exec 9>"$out.lock"
+if ! flock -n 9; then
+	log "kernel ($variant) is being built by another process; waiting"
+	flock 9
+fi
+
 if [ -f "$out/.done" ]; then
 	log "kernel ($variant) cached: $out"
 	echo "$out"
 	exit 0
 fi
 
-mkdir -p "$VFIOPM_CACHE"
 tmp="$out.tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp"

@@ -90,10 +90,13 @@ if [ ! -f "$initramfs" ]; then
 	rm -rf "$staging"
 fi
 
-# The command runs from the results share; quote it so arguments survive.
+# The command runs from the results share, under the guest's /bin/sh (dash):
+# quote each argument POSIX-style ('...' with ' as '\'') so it survives.
 {
 	printf '#!/bin/sh\n'
-	printf '%q ' "$@"
+	for arg in "$@"; do
+		printf "'%s' " "${arg//\'/\'\\\'\'}"
+	done
 	printf '\n'
 } >"$out/cmd.sh"
 printf '%s\n' "$top" >"$out/project-dir"
