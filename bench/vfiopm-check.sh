@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Benchmark (not a test) for vfiopm-check: on generated, realistic ftrace logs of
+# 100 MiB and 1 GiB, compare its throughput with `wc -l` and with an awk script
+# doing the same get/put pairing, and record peak RSS. Prints a markdown table.
+#
+#   bench/vfiopm-check.sh [SIZES_MIB...]     default: 100 1024
+# Needs ~1.1 GiB free in $TMPDIR (deleted afterwards).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tool=$top/tools/vfiopm-check/vfiopm-check
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(100 1024)
+
+make -s -C "$top/tools/vfiopm-check" all
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vfiopm-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# A balanced log: two devices bound and opened, then tasks doing ioctls and
+# config-space reads on both CPUs, with scheduler noise in between (about a
+# third of the lines are other tracepoints), closed at the end.
+gen() {	# gen FILE MIB
+	python3 - "$1" "$2" <<'PY'
+import sys
+path, mib = sys.argv[1], int(sys.argv[2])
+limit = mib << 20
+A, B = "0000:00:02.0", "0000:00:03.0"
+def line(ts, cpu, comm, pid, name, payload):
+    return f"{comm:>16}-{pid:<7}[{cpu:03d}] ..... {ts:12.6f}: {name}: {payload}\n"
+with open(path, "w") as f:
+    f.write("# tracer: nop\n#\n# entries-in-buffer/entries-written: 0/0   #P:2\n#\n")
+    ts = 100.0
+    out = []
+    for dev, pid in ((A, 123), (B, 200)):
+        out.append(line(ts, 0, "sh", 50, "vfio_pci_pm_put", f"{dev} usage_count=0 op=put reason=register ret=0"))
+        out.append(line(ts, 0, "kselftest", pid, "vfio_pci_pm_get", f"{dev} usage_count=1 op=resume_and_get reason=enable ret=0"))
+    f.write("".join(out))
+    size = f.tell()
+    cmds = (0x3b6b, 0x3b6c, 0x3b75)
+    i = 0
+    while size < limit:
+        out = []
+        for _ in range(2000):
+            i += 1
+            dev, pid, cpu = (A, 123, 1) if i & 1 else (B, 200, 0)
+            cmd = cmds[i % 3]
+            ts += 0.000003
+            out.append(line(ts, cpu, "kselftest", pid, "vfio_device_pm_get", f"{dev} usage_count=2 cmd={cmd:#x} ret=0"))
+            ts += 0.000002
+            out.append(line(ts, cpu, "kselftest", pid, "vfio_device_pm_put", f"{dev} usage_count=1 cmd={cmd:#x} ret=0"))
+            ts += 0.000002
+            out.append(line(ts, cpu, "kselftest", pid, "sched_switch", f"prev_comm=kselftest prev_pid={pid} prev_prio=120 prev_state=S ==> next_comm=swapper/{cpu} next_pid=0 next_prio=120"))
+            ts += 0.000002
+            out.append(line(ts, cpu, "kselftest", pid, "vfio_pci_pm_get", f"{dev} usage_count=2 op=resume_and_get reason=region_rw ret=0"))
+            ts += 0.000002
+            out.append(line(ts, cpu, "kselftest", pid, "vfio_pci_pm_put", f"{dev} usage_count=1 op=put reason=region_rw ret=0"))
+            ts += 0.000002
+            out.append(line(ts, cpu, "<idle>", 0, "sched_wakeup", f"comm=kselftest pid={pid} prio=120 target_cpu={cpu:03d}"))
+        s = "".join(out)
+        f.write(s)
+        size += len(s)
+    f.write(line(ts + 0.001, 1, "kselftest", 123, "vfio_pci_pm_put", f"{A} usage_count=0 op=put reason=disable ret=0"))
+    f.write(line(ts + 0.002, 0, "kselftest", 200, "vfio_pci_pm_put", f"{B} usage_count=0 op=put reason=disable ret=0"))
+PY
+}
+
+# The same pairing in awk: per device, ioctl per task+cmd, everything else per task+reason.
+# shellcheck disable=SC2016  # an awk program
+pair_awk='
+/vfio_device_pm_get:|vfio_device_pm_put:|vfio_pci_pm_get:|vfio_pci_pm_put:/ {
+	for (i = 1; i <= NF; i++) if ($i ~ /^vfio_(device|pci)_pm_(get|put):$/) break
+	dev = $(i + 1); split($1, t, "-"); task = t[length(t)]; key = ""
+	for (j = i + 2; j <= NF; j++) if ($j ~ /^(cmd|reason)=/) key = $j
+	if (key == "reason=disable") key = "reason=enable"
+	k = dev " " task " " key; if (key ~ /reason=(enable|register)/) k = dev " " key
+	if ($i ~ /get:$/) open[k]++; else open[k]--
+}
+END { for (k in open) if (open[k] > 0 && k !~ /register/) { print "leak", k; bad = 1 } exit bad }'
+
+printf '| log | tool | wall s | MiB/s | peak RSS MiB | exit |\n|---|---|---|---|---|---|\n'
+for mib in "${sizes[@]}"; do
+	f=$tmp/bench-$mib.trace
+	gen "$f" "$mib"
+	bytes=$(stat -c %s "$f")
+	cat "$f" >/dev/null	# page cache warm for every contender
+	for tool_name in vfiopm-check "wc -l" awk; do
+		case $tool_name in
+		vfiopm-check) cmd=("$tool" -q "$f") ;;
+		"wc -l") cmd=(wc -l "$f") ;;
+		awk) cmd=(awk "$pair_awk" "$f") ;;
+		esac
+		set +e
+		/usr/bin/time -o "$tmp/time" -f '%e %M' "${cmd[@]}" >/dev/null 2>&1
+		rc=$?
+		set -e
+		read -r secs rss <"$tmp/time"
+		awk -v n="$mib" -v t="$tool_name" -v s="$secs" -v r="$rss" -v b="$bytes" -v rc="$rc" \
+			'BEGIN { printf "| %d MiB | %s | %.2f | %.0f | %.1f | %s |\n", n, t, s, (s > 0 ? b / 1048576 / s : 0), r / 1024, rc }'
+	done
+	rm -f "$f"
+done

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The balance rules of DESIGN.md as a per-device state machine. Events must
+ * come in timestamp order (see reorder.h); the checker keeps one small record
+ * per device and per open pairing key, never per event.
+ */
+#ifndef VFIOPM_BALANCE_H
+#define VFIOPM_BALANCE_H
+
+#include <stdint.h>
+
+#include "event.h"
+
+enum pairing {
+	P_IOCTL,	/* vfio_device_pm_get/put, per task and ioctl cmd */
+	P_REGION,	/* region_rw, per task */
+	P_SESSION,	/* enable / disable, per open session */
+	P_LOWPOWER,	/* low_power_entry put_noidle / low_power_exit get_noresume (inverted) */
+	P_BINDING,	/* register put / unregister get_noresume (inverted) */
+	P_SRIOV,
+	P_RESET,
+	P_COUNT,	/* the usage_count model itself */
+	P_LOG,		/* the log as a whole */
+	P__N
+};
+
+enum fkind {
+	F_LEAK, F_UNDERFLOW, F_BELOW_ZERO, F_UNEXPLAINED, F_ACTIVE_UNOWNED,
+	F_ENTRY_AT_CLOSE, F_SEQUENCE, F_NOT_IDLE,
+	F_PRELOG, F_LOST, F_CUT, F_MALFORMED, F_UNCONFIRMED, F_NO_EVENTS,
+	F_OPEN_AT_END,
+	F__N
+};
+
+enum severity { SEV_IMBALANCE, SEV_INCONCLUSIVE, SEV_INFO };
+
+struct finding {
+	enum fkind kind;
+	enum severity sev;
+	int definitive;		/* kernel-reported: holds even in a lossy log */
+	enum pairing pairing;
+	char dev[DEV_LEN];
+	char site[48];		/* "ioctl 0x3b75 VFIO_DEVICE_FEATURE", "region_rw", ... */
+	int pid;
+	char comm[COMM_LEN];
+	uint64_t ts;
+	uint64_t age;		/* leaks: end of log - get */
+	int has_age;
+	int count;		/* usage_count at the event, or -1 */
+	long line;
+	uint64_t times;		/* identical findings folded into this one */
+	char msg[200];
+};
+
+struct check_opts {
+	int expect_idle;
+	/*
+	 * usage_count is read after the change, unlocked, and a resume_and_get's
+	 * increment shows on the resume events before its own event: a discrepancy
+	 * is real once it persists on confirm_events events in a row, or on two
+	 * events at least settle_ns apart.
+	 */
+	int confirm_events;
+	uint64_t settle_ns;
+	const char *const *devs;	/* -d filter, NULL-terminated or NULL */
+};
+
+struct ref {
+	enum pairing pairing;
+	int pid;		/* part of the key for ioctl and region_rw, else 0 */
+	int task;		/* who took the oldest outstanding one */
+	unsigned int cmd;
+	long n;
+	uint64_t ts;
+	long line;
+	char comm[COMM_LEN];
+};
+
+enum rt_state { RT_UNKNOWN, RT_ACTIVE, RT_SUSPENDED };
+
+struct dev_state {
+	char name[DEV_LEN];
+	uint64_t events, gets, puts, failed_gets;
+	uint64_t first_ts, last_ts;
+	int base_session;	/* saw enable or register: session pairings are complete */
+	int base_binding;	/* saw register: binding pairings are complete */
+	int unregistered;
+	int have_model;
+	long model;		/* usage count explained by the traced events */
+	long baseline;		/* count before the first event */
+	long external;		/* confirmed references held outside vfio */
+	int last_obs;
+	int pend_off, pend_n;
+	uint64_t pend_ts;
+	long pend_line;
+	int lp_exit_pending;
+	int resuming;		/* runtime resume seen, the get that caused it not yet */
+	enum rt_state rt;
+	unsigned int prelog_mask;
+	struct ref *refs;
+	size_t nrefs, refcap;
+};
+
+#define MAX_FINDINGS 512
+
+struct checker {
+	const struct check_opts *o;
+	struct dev_state *devs;
+	size_t ndevs, devcap;
+	struct finding *f;
+	size_t nf;
+	uint64_t suppressed;	/* findings beyond MAX_FINDINGS */
+	uint64_t events, filtered, late;
+	uint64_t lost_events, lost_markers;
+	int tainted;		/* lost events, cut or malformed lines: only definitive imbalances count */
+	uint64_t first_ts, last_ts;
+	int have_ts;
+};
+
+void checker_init(struct checker *ck, const struct check_opts *o);
+void checker_free(struct checker *ck);
+void checker_event(struct checker *ck, const struct event *ev);
+/* Input-level problems that make the log inconclusive. */
+void checker_lost(struct checker *ck, uint64_t count, const char *why, long line);
+void checker_taint(struct checker *ck, enum fkind kind, const char *why, long line);
+void checker_finish(struct checker *ck);
+/* 0 balanced, 1 imbalance, 2 inconclusive, for this log alone. */
+int checker_verdict(const struct checker *ck);
+/* Verdict of one device (for per-device reports). */
+int device_verdict(const struct checker *ck, const char *dev);
+int finding_counts(const struct checker *ck, const struct finding *f);
+
+extern const char *const pairing_names[P__N];
+extern const char *const fkind_names[F__N];
+extern const char *const severity_names[];
+const char *ioctl_name(unsigned int cmd);
+
+#endif
