@@ -1,0 +1,53 @@
+#!/bin/bash
+# Runs inside the test VM:  recipes.sh SUBDIR   (of $VFIOPM_OUT)
+#
+# SUBDIR holds N.cmd files (one shell command each, extracted from the docs by
+# tests/vm/30-recipes.sh). While a low-power workload loops on $VFIOPM_BDF,
+# runs each command in bash, as typed at a prompt, from a scratch directory;
+# tools that run until interrupted (bpftrace) get a SIGINT as from a terminal
+# 8 s after their first output line (at most 68 s after start) and a SIGKILL
+# 90 s later (a SIGINT that lands while bpftrace attaches waits for it). Saves N.out (stdout+stderr) and N.rc.
+set -u
+dir=$VFIOPM_OUT/$1
+lp=$PWD/tools/vfio-lowpower/vfio-lowpower
+export PATH="$PWD/scripts/bpftrace:$PWD/tools/vfiopm-check:$PATH" BDF=$VFIOPM_BDF
+
+(
+	while :; do
+		$lp -q "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit \
+			entry-wakeup wait-d3 read wait-wake exit sleep:100 || sleep 1
+	done
+) &
+workload=$!
+sleep 1
+
+for cmd in "$dir"/*.cmd; do
+	n=${cmd%.cmd}
+	mkdir -p /tmp/recipe && cd /tmp/recipe || exit 1
+	# Job control gives each command its own process group with SIGINT not
+	# ignored (without it, background jobs ignore SIGINT), so the interrupt
+	# reaches every process of a pipeline, as Ctrl-C would.
+	set -m
+	bash "$cmd" >"$n.out" 2>&1 </dev/null &
+	pid=$!
+	set +m
+	# Ctrl-C 8 s after the first output (bpftrace's "Attaching N probes..."):
+	# under emulation starting up can take longer than any fixed delay, and
+	# a SIGINT before the tool installs its handler would just kill it.
+	(
+		for _ in $(seq 120); do [ -s "$n.out" ] && break; sleep 0.5; done
+		sleep 8
+		kill -INT -- -$pid
+		sleep 90
+		kill -KILL -- -$pid
+	) 2>/dev/null &
+	timer=$!
+	wait $pid
+	echo $? >"$n.rc"
+	kill $timer 2>/dev/null
+	cd - >/dev/null || exit 1
+done
+
+kill $workload
+wait 2>/dev/null
+exit 0
