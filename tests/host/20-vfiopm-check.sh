@@ -90,6 +90,20 @@ while IFS= read -r f; do
 done < <(find "$data" -type f -name '*.*.*' ! -path '*/expect/*' ! -name '*.py' | sort)
 check "found balanced logs to assert ($nbalanced)" test "$nbalanced" -gt 0
 
+# ---- golden logs from the VM (scripts/capture-golden-logs.sh), doctored: one
+# region_rw put removed must turn each of them into an imbalance.
+for f in "$data"/golden/*.balanced.*; do
+	[ -f "$f" ] || continue
+	n=$(grep -n 'op=put reason=region_rw' "$f" | head -n 1 | cut -d: -f1)
+	if [ -z "$n" ]; then
+		nok "golden/${f##*/}: has a region_rw put to remove"
+		continue
+	fi
+	sed "${n}d" "$f" >"$tmp/doctored.${f##*.}"
+	run_tool "$tmp/out" "$tmp/doctored.${f##*.}"
+	check "golden/${f##*/} with one put removed exits 1 (got $rc)" test "$rc" = 1
+done
+
 # ---- the crafted logs under ASan/UBSan, through the CLI
 if make -s -C "$src" build/san-vfiopm-check >"$tmp/san.log" 2>&1; then
 	bad=0

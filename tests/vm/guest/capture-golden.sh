@@ -1,0 +1,26 @@
+#!/bin/sh
+# Runs inside the test VM (scripts/capture-golden-logs.sh): runs the vfio
+# kselftest once under each real capture tool and leaves the text logs in
+# $VFIOPM_OUT: raw tracefs (kselftest.balanced.trace), perf record + perf
+# script (kselftest.balanced.perf), trace-cmd record + report
+# (kselftest.balanced.tcreport). Exits non-zero if a run fails.
+set -eu
+selftest=$1
+t=/sys/kernel/tracing
+out=$VFIOPM_OUT
+run() { "$selftest" "$VFIOPM_BDF" >/dev/null; }
+
+echo >$t/trace
+echo 1 >$t/events/vfio/enable
+echo 1 >$t/events/vfio_pci/enable
+run
+echo 0 >$t/events/vfio/enable
+echo 0 >$t/events/vfio_pci/enable
+cat $t/trace >$out/kselftest.balanced.trace
+
+cd /tmp
+perf record -q -a -e 'vfio:*' -e 'vfio_pci:*' -o perf.data -- "$selftest" "$VFIOPM_BDF" >/dev/null
+perf script --show-lost-events -i perf.data >$out/kselftest.balanced.perf
+
+trace-cmd record -q -e vfio -e vfio_pci -o trace.dat "$selftest" "$VFIOPM_BDF" >/dev/null
+trace-cmd report -i trace.dat >$out/kselftest.balanced.tcreport
