@@ -5,7 +5,7 @@
 # tests/vm/30-recipes.sh). While a low-power workload loops on $VFIOPM_BDF,
 # runs each command in bash, as typed at a prompt, from a scratch directory;
 # tools that run until interrupted (bpftrace) get a SIGINT as from a terminal
-# 8 s after their first output line (at most 68 s after start) and a SIGKILL
+# 8 s after they are ready (at most 68 s after start) and a SIGKILL
 # 90 s later (a SIGINT that lands while bpftrace attaches waits for it). Saves N.out (stdout+stderr) and N.rc.
 set -u
 dir=$VFIOPM_OUT/$1
@@ -31,11 +31,14 @@ for cmd in "$dir"/*.cmd; do
 	bash "$cmd" >"$n.out" 2>&1 </dev/null &
 	pid=$!
 	set +m
-	# Ctrl-C 8 s after the first output (bpftrace's "Attaching N probes..."):
-	# under emulation starting up can take longer than any fixed delay, and
-	# a SIGINT before the tool installs its handler would just kill it.
+	# Ctrl-C 8 s after the tool is ready (bpftrace: its "Attaching N
+	# probes" line, not a compiler warning; others: any output): under
+	# emulation starting up can take longer than any fixed delay, and a
+	# SIGINT before bpftrace installs its handler would just kill it.
+	ready='.'
+	grep -qE 'bpftrace|\.bt' "$cmd" && ready='^Attaching [0-9]+ probe'
 	(
-		for _ in $(seq 120); do [ -s "$n.out" ] && break; sleep 0.5; done
+		for _ in $(seq 120); do grep -qE "$ready" "$n.out" 2>/dev/null && break; sleep 0.5; done
 		sleep 8
 		kill -INT -- -$pid
 		sleep 90
