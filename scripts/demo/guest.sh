@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runs inside the test VM for `make demo`: drives low-power cycles on
-# $VFIOPM_BDF with tools/vfio-lowpower while the vfio tracepoints stream live.
+# $VFIOPM_BDF with tools/vfio-lowpower while vfiopm-trace shows them live
+# (the raw tracefs stream when vfiopm-trace is not built).
 set -u
 lp=$PWD/tools/vfio-lowpower/vfio-lowpower
+tool=$PWD/tools/vfiopm-trace/vfiopm-trace
 t=/sys/kernel/tracing
 dev=/sys/bus/pci/devices/$VFIOPM_BDF
 
@@ -15,13 +17,19 @@ if [ ! -d $t/events/vfio_pci ]; then
 	echo "this kernel has no vfio_pci tracepoints: boot the patched test kernel"
 	exit 1
 fi
-echo >$t/trace
-echo 1 >$t/events/vfio/enable
-echo 1 >$t/events/vfio_pci/enable
-# One line per event: timestamp, task, event and its fields.
-sed -u -E 's/^ *(.+)-([0-9]+) +\[[0-9]+\] +[^ ]+ +([0-9.]+): /   trace \3 \1: /' \
-	$t/trace_pipe &
-reader=$!
+if [ -x "$tool" ]; then
+	"$tool" -d "$VFIOPM_BDF" &
+	reader=$!
+	sleep 2 # attach before the first step
+else
+	echo >$t/trace
+	echo 1 >$t/events/vfio/enable
+	echo 1 >$t/events/vfio_pci/enable
+	# One line per event: timestamp, task, event and its fields.
+	sed -u -E 's/^ *(.+)-([0-9]+) +\[[0-9]+\] +[^ ]+ +([0-9.]+): /   trace \3 \1: /' \
+		$t/trace_pipe &
+	reader=$!
+fi
 
 say "device $VFIOPM_BDF: bound to vfio-pci, idle in $(cat $dev/power_state), runtime usage count $(cat $dev/power/runtime_usage)"
 say "1. LOW_POWER_ENTRY: the device suspends; an access wakes it, then it suspends again"
@@ -32,4 +40,6 @@ say "3. close while engaged: closing the device gives the low-power reference ba
 $lp "$VFIOPM_BDF" entry wait-d3
 sleep 1
 say "back to idle: $(cat $dev/power_state), runtime usage count $(cat $dev/power/runtime_usage)"
-kill $reader
+# vfiopm-trace prints its per-device summary on SIGINT
+kill -INT $reader
+wait $reader

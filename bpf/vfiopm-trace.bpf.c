@@ -1,0 +1,927 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfiopm-trace: runtime-PM usage count of vfio-pci devices.
+ *
+ * Full mode: tp_btf on the vfio:* / vfio_pci:* tracepoints of the vfiopm
+ * kernel series (docs/tracepoints.md). Stock mode: rpm:* tracepoints limited
+ * to vfio-pci devices, plus fentry/fexit where the kernel allows. The loader
+ * picks programs per kernel by probing BTF and tracefs.
+ */
+#include "vfiopm-core.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "vfiopm-trace.h"
+
+#define RPM_ASYNC	0x01
+#define RPM_GET_PUT	0x04
+#define EINVAL		22
+
+const volatile int targ_tgid = 0;
+const volatile bool filter_dev = false;
+const volatile bool stock_mode = false;
+const volatile bool quiet_rw = false;	/* do not emit balanced region/ioctl events */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} lost SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, u64);
+	__type(value, struct dev_state);
+} devs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, char[DEV_NAME_LEN]);
+	__type(value, u8);
+} dev_filter SEC(".maps");
+
+/* usage counts read from sysfs by the loader just before attaching */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, char[DEV_NAME_LEN]);
+	__type(value, int);
+} seed SEC(".maps");
+
+/* LRU: per-task entries stay (count 0) for the next call; dead tasks age out */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, struct ref_key);
+	__type(value, struct ref_val);
+} refs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, u32);
+	__type(value, struct rpm_stash);
+} stash SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 4096);
+	__type(key, u32);
+	__uint(value_size, MAX_STACK_DEPTH * sizeof(u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct hist_key);
+	__type(value, struct hist);
+} hists SEC(".maps");
+
+/* bits.bpf.h of libbpf-tools */
+static __always_inline u32 log2u(u32 v)
+{
+	u32 r, shift;
+
+	r = (v > 0xFFFF) << 4; v >>= r;
+	shift = (v > 0xFF) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xF) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline u32 log2l(u64 v)
+{
+	u32 hi = v >> 32;
+
+	return hi ? log2u(hi) + 32 : log2u(v);
+}
+
+static __always_inline void hist_add(u64 dev_id, u32 kind, u64 ns)
+{
+	struct hist_key k = { .dev_id = dev_id, .kind = kind };
+	static const struct hist zero;
+	struct hist *h;
+	u32 slot = log2l(ns / 1000);	/* microseconds */
+
+	h = bpf_map_lookup_elem(&hists, &k);
+	if (!h) {
+		bpf_map_update_elem(&hists, &k, &zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&hists, &k);
+		if (!h)
+			return;
+	}
+	if (slot >= HIST_SLOTS)
+		slot = HIST_SLOTS - 1;
+	/* older verifiers (6.1) lose the bound clang keeps on a copy */
+	barrier_var(slot);
+	slot &= HIST_SLOTS - 1;
+	__sync_fetch_and_add(&h->slots[slot], 1);
+}
+
+static __always_inline int usage_of(struct device *dev)
+{
+	return BPF_CORE_READ(dev, power.usage_count.counter);
+}
+
+static __always_inline bool is_vfio_pci(struct device *dev)
+{
+	char drv[9] = {};
+	const char *name = BPF_CORE_READ(dev, driver, name);
+
+	if (!name || bpf_probe_read_kernel_str(drv, sizeof(drv), name) < 0)
+		return false;
+	return drv[0] == 'v' && drv[1] == 'f' && drv[2] == 'i' && drv[3] == 'o' &&
+	       drv[4] == '-' && drv[5] == 'p' && drv[6] == 'c' && drv[7] == 'i' &&
+	       drv[8] == 0;
+}
+
+/*
+ * The state of a device, created on first sight. Devices that are not traced
+ * (other drivers, -d filter) are cached with watched=0 so that the rpm:*
+ * programs, which fire for every device, cost one lookup.
+ */
+static __always_inline struct dev_state *dev_get(struct device *dev, bool check_driver)
+{
+	u64 id = (u64)dev;
+	struct dev_state *s = bpf_map_lookup_elem(&devs, &id);
+	struct dev_state init = {};
+	int *seed_count;
+
+	if (s)
+		return s->watched ? s : NULL;
+	bpf_probe_read_kernel_str(init.name, sizeof(init.name), BPF_CORE_READ(dev, kobj.name));
+	init.watched = 1;
+	if (check_driver && !is_vfio_pci(dev))
+		init.watched = 0;
+	if (filter_dev && !bpf_map_lookup_elem(&dev_filter, init.name))
+		init.watched = 0;
+	init.ts_first = bpf_ktime_get_ns();
+	seed_count = bpf_map_lookup_elem(&seed, init.name);
+	/* unknown without a seed: the first event syncs it */
+	init.model = seed_count ? *seed_count : -1;
+	init.pending_tid = -1;
+	init.dstate = -1;
+	bpf_map_update_elem(&devs, &id, &init, BPF_NOEXIST);
+	s = bpf_map_lookup_elem(&devs, &id);
+	return s && s->watched ? s : NULL;
+}
+
+static __always_inline struct device *vdev_dev(struct vfio_pci_core_device *vdev)
+{
+	return (struct device *)&BPF_CORE_READ(vdev, pdev)->dev;
+}
+
+static __always_inline struct event *ev_new(void)
+{
+	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	u32 zero = 0;
+	u64 *cnt;
+
+	if (!e) {
+		cnt = bpf_map_lookup_elem(&lost, &zero);
+		if (cnt)
+			*cnt += 1;
+	}
+	return e;
+}
+
+/*
+ * Waking the reader for every event costs more than the event: wake it when
+ * 256 KiB are waiting; its 100 ms poll timeout drains the rest.
+ */
+static __always_inline void submit(struct event *e)
+{
+	long pending = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(e, pending > (256 << 10) ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline bool task_wanted(void)
+{
+	return !targ_tgid || (bpf_get_current_pid_tgid() >> 32) == targ_tgid;
+}
+
+static __always_inline void ev_fill(struct event *e, struct dev_state *s, u64 id,
+				    struct device *dev, u8 type, int usage)
+{
+	u64 pt = bpf_get_current_pid_tgid();
+
+	__builtin_memset(e, 0, sizeof(*e));	/* ring buffer memory is not zeroed */
+	e->ts = bpf_ktime_get_ns();
+	e->dev_id = id;
+	e->pid = (u32)pt;
+	e->tgid = pt >> 32;
+	e->cpu = bpf_get_smp_processor_id();
+	e->type = type;
+	e->usage_count = usage;
+	e->model = s->model;
+	e->engaged = s->engaged;
+	e->wake_armed = s->wake_armed;
+	e->dstate = s->dstate;
+	e->stack_id = -1;
+	__builtin_memcpy(e->dev, s->name, DEV_NAME_LEN);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/* Walks the model to the count the event reports; flags what it cannot explain. */
+static __always_inline u32 model_check(struct dev_state *s, int usage, int *delta)
+{
+	if (s->model < 0 || s->model == usage) {
+		s->model = usage;
+		return 0;
+	}
+	*delta = usage - s->model;
+	s->model = usage;
+	return FL_UNEXPLAINED;
+}
+
+/*
+ * A get in the balance model. Per-device pairings use owner 0; per-task ones
+ * the thread id. Inverted pairings (low power, binding) start with the put.
+ */
+static __always_inline u32 ref_get(struct dev_state *s, u64 id, u32 pairing, u64 owner,
+				   const u64 *ips, u32 cmd, u64 now, u64 *age)
+{
+	struct ref_key k = { .dev_id = id, .owner = owner, .pairing = pairing };
+	struct ref_val *v = bpf_map_lookup_elem(&refs, &k);
+	struct ref_val nv = {};
+
+	if (v) {
+		if (v->count < 0) {	/* an inverted pairing closes */
+			*age = now - v->ts;
+			bpf_map_delete_elem(&refs, &k);
+			return 0;
+		}
+		if (v->count == 0) {	/* a task's slot, reused: no map update on the hot path */
+			v->count = 1;
+			v->ts = now;
+			v->cmd = cmd;
+			__builtin_memcpy(v->ips, ips, sizeof(v->ips));
+			return 0;
+		}
+		v->count++;
+		return pairing == PAIR_SRIOV || pairing == PAIR_RESET ? 0 : FL_DOUBLE_GET;
+	}
+	if (pairing == PAIR_LOW_POWER || pairing == PAIR_BINDING)
+		return 0;	/* its put predates tracing */
+	nv.ts = now;
+	__builtin_memcpy(nv.ips, ips, sizeof(nv.ips));
+	nv.pid = (u32)bpf_get_current_pid_tgid();
+	nv.count = 1;
+	nv.cmd = cmd;
+	bpf_get_current_comm(nv.comm, sizeof(nv.comm));
+	bpf_map_update_elem(&refs, &k, &nv, BPF_ANY);
+	return 0;
+}
+
+static __always_inline u32 ref_put(struct dev_state *s, u64 id, u32 pairing, u64 owner,
+				   const u64 *ips, u64 now, u64 *age)
+{
+	struct ref_key k = { .dev_id = id, .owner = owner, .pairing = pairing };
+	struct ref_val *v = bpf_map_lookup_elem(&refs, &k);
+	struct ref_val nv = {};
+
+	if (v && v->count != 0) {
+		*age = now - v->ts;
+		if (v->count < 0)
+			return FL_DOUBLE_GET;	/* second entry without exit */
+		if (--v->count == 0 && owner == 0)
+			bpf_map_delete_elem(&refs, &k);
+		return 0;
+	}
+	if (pairing == PAIR_LOW_POWER || pairing == PAIR_BINDING) {
+		nv.ts = now;
+		__builtin_memcpy(nv.ips, ips, sizeof(nv.ips));
+		nv.pid = (u32)bpf_get_current_pid_tgid();
+		nv.count = -1;
+		bpf_get_current_comm(nv.comm, sizeof(nv.comm));
+		bpf_map_update_elem(&refs, &k, &nv, BPF_ANY);
+		return 0;
+	}
+	/*
+	 * No get seen. Per-device references (an open session) may predate
+	 * tracing; a per-task one only if the task was in that call at start.
+	 */
+	if (owner == 0 || now - s->ts_first < 100000000ULL)
+		return FL_INCONCLUSIVE;
+	return FL_NO_GET;
+}
+
+static __always_inline u32 reason_pairing(int reason)
+{
+	switch (reason) {
+	case 0: return PAIR_REGION;
+	case 1: case 2: return PAIR_SESSION;
+	case 3: case 4: return PAIR_LOW_POWER;
+	case 5: case 6: return PAIR_BINDING;
+	case 7: return PAIR_SRIOV;
+	case 8: return PAIR_RESET;
+	}
+	return PAIR_NONE;
+}
+
+/*
+ * A vfio event claims the rpm get/put its task made just before (and its
+ * frames), and marks the task as a vfio task.
+ */
+static __always_inline void task_claim(u64 id, u64 *ips, bool want_ips)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct rpm_stash *st = bpf_map_lookup_elem(&stash, &tid);
+	struct rpm_stash nst = {};
+
+	if (!st) {
+		nst.vfio_task = 1;
+		bpf_map_update_elem(&stash, &tid, &nst, BPF_ANY);
+		return;
+	}
+	st->vfio_task = 1;
+	if (st->pending && st->dev_id == id) {
+		if (want_ips)
+			__builtin_memcpy(ips, st->ips, sizeof(st->ips));
+		st->pending = 0;
+	}
+}
+
+/* One get or put: the model, the pairing and the event. */
+static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool get, u8 op,
+				  u8 reason, u32 pairing, u32 cmd, int ret)
+{
+	u64 id = (u64)dev, now = bpf_ktime_get_ns(), age = 0, lat = 0;
+	u32 tid = (u32)bpf_get_current_pid_tgid(), flags = 0;
+	struct dev_state *s = dev_get(dev, false);
+	int usage = usage_of(dev), delta = 0, stack_id = -1;
+	u64 ips[SITE_DEPTH] = {};
+	u64 owner = pairing == PAIR_IOCTL || pairing == PAIR_REGION ? tid : 0;
+	struct event *e;
+
+	if (!s)
+		return 0;
+	/* get_noresume and put_noidle are inline: no rpm event, take the frames here */
+	if (op == OP_GET_NORESUME || op == OP_PUT_NOIDLE) {
+		bpf_get_stack(ctx, ips, sizeof(ips), 0);
+		task_claim(id, ips, false);
+	} else {
+		task_claim(id, ips, true);
+	}
+
+	if (get) {
+		if (ret == 0) {
+			s->gets++;
+			/* a resume already counted this task's resume_and_get */
+			if (op == OP_RESUME_AND_GET && s->pending_tid == (int)tid) {
+				s->pending_tid = -1;
+				if (s->ts_wake_req) {
+					lat = now - s->ts_wake_req;
+					hist_add(id, H_RESUME, lat);
+					s->ts_wake_req = 0;
+				}
+			} else if (s->model >= 0) {
+				s->model++;
+			}
+			flags |= ref_get(s, id, pairing, owner, ips, cmd, now, &age);
+		}
+	} else {
+		bool underflow = ret == -EINVAL ||
+				 (op == OP_PUT_NOIDLE && s->model == 0 && usage == 0);
+
+		if (underflow) {
+			flags |= FL_UNDERFLOW;
+		} else {
+			if (s->model > 0)
+				s->model--;
+			flags |= ref_put(s, id, pairing, owner, ips, now, &age);
+		}
+		s->puts++;
+		if (usage == 0)
+			s->ts_idle = now;
+		if (reason == 2 && s->engaged)
+			flags |= FL_ENTRY_AT_CLOSE;
+	}
+	flags |= model_check(s, usage, &delta);
+	if (flags & ~FL_INCONCLUSIVE) {
+		s->flagged++;
+		stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	}
+
+	if (!flags && (quiet_rw && (pairing == PAIR_REGION || pairing == PAIR_IOCTL)))
+		return 0;
+	if (!flags && !task_wanted())
+		return 0;
+	e = ev_new();
+	if (!e)
+		return 0;
+	ev_fill(e, s, id, dev, type, usage);
+	e->model = s->model - delta;
+	e->delta = delta;
+	e->flags = flags;
+	e->op = op;
+	e->reason = reason;
+	e->pairing = pairing;
+	e->ret = ret;
+	e->cmd = cmd;
+	e->stack_id = stack_id;
+	e->latency_ns = get ? lat : age;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/vfio_device_pm_get")
+int BPF_PROG(vfio_device_pm_get, struct vfio_device *vd, unsigned int cmd, int ret)
+{
+	return on_ref(ctx, BPF_CORE_READ(vd, dev), EV_DEVICE_PM_GET, true, OP_RESUME_AND_GET,
+		      0xff, PAIR_IOCTL, cmd, ret);
+}
+
+SEC("tp_btf/vfio_device_pm_put")
+int BPF_PROG(vfio_device_pm_put, struct vfio_device *vd, unsigned int cmd, int ret)
+{
+	return on_ref(ctx, BPF_CORE_READ(vd, dev), EV_DEVICE_PM_PUT, false, OP_PUT,
+		      0xff, PAIR_IOCTL, cmd, ret);
+}
+
+SEC("tp_btf/vfio_pci_pm_get")
+int BPF_PROG(vfio_pci_pm_get, struct vfio_pci_core_device *vdev, int op, int reason, int ret)
+{
+	return on_ref(ctx, vdev_dev(vdev), EV_PCI_PM_GET, true, op, reason,
+		      reason_pairing(reason), 0, ret);
+}
+
+SEC("tp_btf/vfio_pci_pm_put")
+int BPF_PROG(vfio_pci_pm_put, struct vfio_pci_core_device *vdev, int op, int reason, int ret)
+{
+	return on_ref(ctx, vdev_dev(vdev), EV_PCI_PM_PUT, false, op, reason,
+		      reason_pairing(reason), 0, ret);
+}
+
+static __always_inline struct event *state_event(struct device *dev, struct dev_state *s,
+						 u8 type, u32 flags)
+{
+	struct event *e;
+
+	if (!flags && !task_wanted() && type != EV_RUNTIME_SUSPEND && type != EV_RUNTIME_RESUME)
+		return NULL;
+	e = ev_new();
+	if (e)
+		ev_fill(e, s, (u64)dev, dev, type, usage_of(dev));
+	return e;
+}
+
+static __always_inline int read_dstate(struct vfio_pci_core_device *vdev)
+{
+	return BPF_CORE_READ(vdev, pdev, current_state);
+}
+
+static __always_inline void fill_pm(struct event *e, struct vfio_pci_core_device *vdev)
+{
+	e->engaged = BPF_CORE_READ(vdev, pm_runtime_engaged);
+	e->wake_armed = !!BPF_CORE_READ(vdev, pm_wake_eventfd_ctx);
+	e->intx_masked = BPF_CORE_READ(vdev, pm_intx_masked);
+}
+
+static __always_inline void suspended(struct dev_state *s, u64 id, u64 now)
+{
+	s->suspends++;
+	s->suspended = 1;
+	s->ts_suspend = now;
+	if (s->ts_idle) {
+		hist_add(id, H_SUSPEND, now - s->ts_idle);
+		s->ts_idle = 0;
+	}
+}
+
+static __always_inline u64 resumed(struct dev_state *s, u64 id, u64 now)
+{
+	u64 res = 0;
+
+	s->resumes++;
+	if (s->suspended && s->ts_suspend) {
+		res = now - s->ts_suspend;
+		s->lowpower_ns += res;
+		hist_add(id, H_RESIDENCY, res);
+	}
+	s->suspended = 0;
+	s->ts_suspend = 0;
+	s->ts_resume = now;
+	return res;
+}
+
+SEC("tp_btf/vfio_pci_runtime_suspend")
+int BPF_PROG(vfio_pci_runtime_suspend, struct vfio_pci_core_device *vdev)
+{
+	struct device *dev = vdev_dev(vdev);
+	struct dev_state *s = dev_get(dev, false);
+	int delta = 0, usage = usage_of(dev);
+	u64 now = bpf_ktime_get_ns(), lat = s && s->ts_idle ? now - s->ts_idle : 0;
+	struct event *e;
+	u32 flags;
+
+	if (!s)
+		return 0;
+	suspended(s, (u64)dev, now);
+	flags = model_check(s, usage, &delta);
+	s->dstate = read_dstate(vdev);
+	e = state_event(dev, s, EV_RUNTIME_SUSPEND, flags);
+	if (!e)
+		return 0;
+	fill_pm(e, vdev);
+	e->flags = flags;
+	e->delta = delta;
+	e->model = s->model - delta;
+	e->latency_ns = lat;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/vfio_pci_runtime_resume")
+int BPF_PROG(vfio_pci_runtime_resume, struct vfio_pci_core_device *vdev)
+{
+	struct device *dev = vdev_dev(vdev);
+	struct dev_state *s = dev_get(dev, false);
+	u32 tid = (u32)bpf_get_current_pid_tgid(), flags = 0;
+	int delta = 0, usage = usage_of(dev);
+	u64 now = bpf_ktime_get_ns(), res;
+	struct rpm_stash *st;
+	struct event *e;
+	int from;
+
+	if (!s)
+		return 0;
+	from = s->dstate;
+	res = resumed(s, (u64)dev, now);
+	/* the pending get of this task: see docs/tracepoints.md "Ordering" */
+	if (s->model >= 0 && usage == s->model + 1) {
+		s->model++;
+		s->pending_tid = tid;
+		st = bpf_map_lookup_elem(&stash, &tid);
+		s->ts_wake_req = st && st->dev_id == (u64)dev && now - st->ts < 1000000000ULL ?
+				 st->ts : now;
+	}
+	flags = model_check(s, usage, &delta);
+	s->dstate = read_dstate(vdev);
+	e = state_event(dev, s, EV_RUNTIME_RESUME, flags);
+	if (!e)
+		return 0;
+	fill_pm(e, vdev);
+	e->from = from;
+	e->flags = flags;
+	e->delta = delta;
+	e->model = s->model - delta;
+	e->latency_ns = res;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/vfio_pci_low_power_entry")
+int BPF_PROG(vfio_pci_low_power_entry, struct vfio_pci_core_device *vdev, bool with_wakeup,
+	     int ret)
+{
+	struct device *dev = vdev_dev(vdev);
+	struct dev_state *s = dev_get(dev, false);
+	struct event *e;
+
+	if (!s)
+		return 0;
+	if (ret == 0) {
+		s->entries++;
+		s->engaged = 1;
+		s->wake_armed = with_wakeup;
+	}
+	e = state_event(dev, s, EV_LOW_POWER_ENTRY, 0);
+	if (!e)
+		return 0;
+	e->with_wakeup = with_wakeup;
+	e->ret = ret;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/vfio_pci_low_power_exit")
+int BPF_PROG(vfio_pci_low_power_exit, struct vfio_pci_core_device *vdev, int source)
+{
+	struct device *dev = vdev_dev(vdev);
+	struct dev_state *s = dev_get(dev, false);
+	u64 now = bpf_ktime_get_ns(), lat = 0;
+	struct event *e;
+
+	if (!s)
+		return 0;
+	s->exits++;
+	s->engaged = 0;
+	if (source == 1 && s->ts_resume) {
+		lat = now - s->ts_resume;
+		hist_add((u64)dev, H_WAKE_EXIT, lat);
+	}
+	e = state_event(dev, s, EV_LOW_POWER_EXIT, 0);
+	s->wake_armed = 0;
+	if (!e)
+		return 0;
+	e->source = source;
+	e->wake_armed = !!BPF_CORE_READ(vdev, pm_wake_eventfd_ctx);
+	e->latency_ns = lat;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/vfio_pci_wake_signal")
+int BPF_PROG(vfio_pci_wake_signal, struct vfio_pci_core_device *vdev)
+{
+	struct device *dev = vdev_dev(vdev);
+	struct dev_state *s = dev_get(dev, false);
+	struct event *e;
+
+	if (!s)
+		return 0;
+	s->wakes++;
+	e = state_event(dev, s, EV_WAKE_SIGNAL, 0);
+	if (e)
+		submit(e);
+	return 0;
+}
+
+SEC("tp_btf/vfio_pci_set_power_state")
+int BPF_PROG(vfio_pci_set_power_state, struct vfio_pci_core_device *vdev, int from, int to,
+	     int ret)
+{
+	struct device *dev = vdev_dev(vdev);
+	struct dev_state *s = dev_get(dev, false);
+	struct event *e;
+
+	if (!s)
+		return 0;
+	if (ret == 0)
+		s->dstate = to;
+	e = state_event(dev, s, EV_SET_POWER_STATE, 0);
+	if (!e)
+		return 0;
+	e->from = from;
+	e->to = to;
+	e->ret = ret;
+	submit(e);
+	return 0;
+}
+
+/*
+ * rpm:* with RPM_GET_PUT: a usage-count get (rpm_resume) or put (rpm_idle,
+ * rpm_suspend, rpm_usage). In full mode the vfio event that follows in the
+ * same task takes the stash (and its stack); what is left was done outside
+ * vfio, and the loader reports it. In stock mode these are the events.
+ */
+static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool get)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct rpm_stash st = {}, *old;
+	struct dev_state *s;
+	struct event *e;
+	int usage;
+
+	if (!(flags & RPM_GET_PUT))
+		return 0;
+	s = dev_get(dev, true);
+	if (!s)
+		return 0;
+	if (!stock_mode) {
+		old = bpf_map_lookup_elem(&stash, &tid);
+		if (old && old->vfio_task) {
+			/* vfio's own: its event follows; only the wake time is needed */
+			if (get && s->suspended) {
+				old->ts = bpf_ktime_get_ns();
+				old->dev_id = (u64)dev;
+			}
+			return 0;
+		}
+		/* a get and its put with no vfio event between: balanced, not vfio's */
+		if (old && old->pending && !get && old->kind == STASH_GET &&
+		    old->dev_id == (u64)dev) {
+			old->pending = 0;
+			return 0;
+		}
+		st.ts = bpf_ktime_get_ns();
+		st.dev_id = (u64)dev;
+		bpf_get_stack(ctx, st.ips, sizeof(st.ips), 0);
+		st.kind = get ? STASH_GET : STASH_PUT;
+		st.pending = 1;
+		bpf_get_current_comm(st.comm, sizeof(st.comm));
+		bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
+		return 0;
+	}
+	usage = usage_of(dev);
+	if (get) {
+		s->gets++;
+		if (s->suspended)
+			s->ts_wake_req = bpf_ktime_get_ns();
+	} else {
+		s->puts++;
+		if (usage == 0)
+			s->ts_idle = bpf_ktime_get_ns();
+	}
+	s->model = usage;
+	if (!task_wanted() || (quiet_rw && usage > 0))
+		return 0;
+	e = ev_new();
+	if (!e)
+		return 0;
+	ev_fill(e, s, (u64)dev, dev, get ? EV_RPM_GET : EV_RPM_PUT, usage);
+	e->pairing = PAIR_NONE;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/rpm_resume")
+int BPF_PROG(rpm_resume, struct device *dev, int flags)
+{
+	return on_rpm(ctx, dev, flags, true);
+}
+
+SEC("tp_btf/rpm_idle")
+int BPF_PROG(rpm_idle, struct device *dev, int flags)
+{
+	return on_rpm(ctx, dev, flags, false);
+}
+
+SEC("tp_btf/rpm_suspend")
+int BPF_PROG(rpm_suspend, struct device *dev, int flags)
+{
+	return on_rpm(ctx, dev, flags, false);
+}
+
+SEC("tp_btf/rpm_usage")
+int BPF_PROG(rpm_usage, struct device *dev, int flags)
+{
+	return on_rpm(ctx, dev, flags, false);
+}
+
+/* Stock mode: the PCI core's runtime-PM callbacks give suspend/resume and D-state. */
+SEC("fexit/pci_pm_runtime_suspend")
+int BPF_PROG(pci_pm_runtime_suspend, struct device *dev, int ret)
+{
+	struct dev_state *s = dev_get(dev, true);
+	struct pci_dev *pdev = container_of(dev, struct pci_dev, dev);
+	u64 now = bpf_ktime_get_ns(), lat;
+	struct event *e;
+
+	if (!s || ret)
+		return 0;
+	lat = s->ts_idle ? now - s->ts_idle : 0;
+	if (stock_mode)
+		suspended(s, (u64)dev, now);
+	else
+		lat = now - s->ts_suspend;	/* D3 transition after vfio's callback */
+	s->dstate = BPF_CORE_READ(pdev, current_state);
+	if (!task_wanted() && !stock_mode)
+		return 0;
+	e = ev_new();
+	if (!e)
+		return 0;
+	ev_fill(e, s, (u64)dev, dev, EV_RUNTIME_SUSPEND, usage_of(dev));
+	e->pairing = PAIR_NONE;
+	e->latency_ns = lat;
+	submit(e);
+	return 0;
+}
+
+SEC("fexit/pci_pm_runtime_resume")
+int BPF_PROG(pci_pm_runtime_resume, struct device *dev, int ret)
+{
+	struct dev_state *s = dev_get(dev, true);
+	u64 now = bpf_ktime_get_ns(), res;
+	struct event *e;
+
+	if (!s || !stock_mode || ret)
+		return 0;
+	if (s->ts_wake_req) {
+		hist_add((u64)dev, H_RESUME, now - s->ts_wake_req);
+		s->ts_wake_req = 0;
+	}
+	e = ev_new();
+	if (!e)
+		return 0;
+	ev_fill(e, s, (u64)dev, dev, EV_RUNTIME_RESUME, usage_of(dev));
+	e->pairing = PAIR_NONE;
+	e->from = s->dstate;	/* set when it suspended */
+	res = resumed(s, (u64)dev, now);
+	s->dstate = 0;
+	e->dstate = 0;
+	e->latency_ns = res;
+	submit(e);
+	return 0;
+}
+
+/* An extra pm_runtime_put() at count 0 returns -EINVAL before any rpm:* event. */
+SEC("fexit/__pm_runtime_idle")
+int BPF_PROG(pm_runtime_idle_exit, struct device *dev, int rpmflags, int ret)
+{
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	struct rpm_stash st = {}, *old;
+	struct dev_state *s;
+	struct event *e;
+
+	if (ret != -EINVAL || !(rpmflags & RPM_GET_PUT))
+		return 0;
+	s = dev_get(dev, true);
+	if (!s)
+		return 0;
+	if (!stock_mode) {
+		/* vfio's own put reports its underflow; the loader reports the rest */
+		st.ts = bpf_ktime_get_ns();
+		st.dev_id = (u64)dev;
+		bpf_get_stack(ctx, st.ips, sizeof(st.ips), 0);
+		st.kind = STASH_UNDERFLOW;
+		st.pending = 1;
+		old = bpf_map_lookup_elem(&stash, &tid);
+		st.vfio_task = old ? old->vfio_task : 0;
+		bpf_get_current_comm(st.comm, sizeof(st.comm));
+		bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
+		return 0;
+	}
+	s->flagged++;
+	e = ev_new();
+	if (!e)
+		return 0;
+	ev_fill(e, s, (u64)dev, dev, EV_RPM_UNDERFLOW, usage_of(dev));
+	e->flags = FL_UNDERFLOW;
+	e->pairing = PAIR_FOREIGN;
+	e->ret = ret;
+	e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	submit(e);
+	return 0;
+}
+
+/*
+ * Stock mode, where the vfio functions are in BTF and traceable: the
+ * low-power feature ioctls, and resumes that will signal the wake eventfd.
+ */
+#define VFIO_DEVICE_FEATURE_MASK	0xffff
+#define VFIO_DEVICE_FEATURE_SET		(1 << 17)
+
+SEC("fexit/vfio_pci_core_ioctl_feature")
+int BPF_PROG(vfio_pci_core_ioctl_feature, struct vfio_device *vd, u32 flags, void *arg,
+	     unsigned long argsz, int ret)
+{
+	struct device *dev = BPF_CORE_READ(vd, dev);
+	u32 feature = flags & VFIO_DEVICE_FEATURE_MASK;
+	struct dev_state *s;
+	struct event *e;
+
+	if (!(flags & VFIO_DEVICE_FEATURE_SET) || feature < 3 || feature > 5)
+		return 0;
+	s = dev_get(dev, true);
+	if (!s)
+		return 0;
+	if (ret == 0 && feature != 5) {
+		s->entries++;
+		s->engaged = 1;
+		s->wake_armed = feature == 4;
+	} else if (ret == 0) {
+		s->exits++;
+		s->engaged = 0;
+		s->wake_armed = 0;
+	}
+	if (!task_wanted())
+		return 0;
+	e = ev_new();
+	if (!e)
+		return 0;
+	ev_fill(e, s, (u64)dev, dev, feature == 5 ? EV_FEATURE_EXIT : EV_FEATURE_ENTRY,
+		usage_of(dev));
+	e->pairing = PAIR_NONE;
+	e->with_wakeup = feature == 4;
+	e->ret = ret;
+	submit(e);
+	return 0;
+}
+
+SEC("fentry/vfio_pci_core_runtime_resume")
+int BPF_PROG(vfio_pci_core_runtime_resume, struct device *dev)
+{
+	struct vfio_pci_core_device *vdev = BPF_CORE_READ(dev, driver_data);
+	struct dev_state *s = dev_get(dev, true);
+	struct event *e;
+
+	if (!s || !vdev || !BPF_CORE_READ(vdev, pm_wake_eventfd_ctx))
+		return 0;
+	/* the callback signals the eventfd and disengages: one wake */
+	s->wakes++;
+	s->exits++;
+	s->engaged = 0;
+	s->wake_armed = 0;
+	e = ev_new();
+	if (!e)
+		return 0;
+	ev_fill(e, s, (u64)dev, dev, EV_ARMED_RESUME, usage_of(dev));
+	e->pairing = PAIR_NONE;
+	e->wake_armed = 1;
+	submit(e);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# VM tier, stock Debian kernels (6.12 and 6.1, no vfiopm patches, vfio as
+# modules, emulated IOMMU): vfiopm-trace picks stock mode by probing, every
+# program it uses passes the verifier, it prints its blind spots, and it
+# reports the suspends, resumes, gets and puts of one low-power cycle.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+if ! missing=$(vm_prereqs); then
+	not_ok "stock kernel VM tier: needs $missing"
+	exit 1
+fi
+make -s -C "$top/tools/vfiopm-trace" >/dev/null && make -s -C "$top/tools/vfio-lowpower" >/dev/null ||
+	{ not_ok "vfiopm-trace builds"; exit 1; }
+
+for series in 6.12 6.1; do
+	if ! sdir=$("$top/scripts/stock-kernel.sh" "$series" | tail -n 1); then
+		not_ok "stock $series: kernel package fetched and prepared"
+		continue
+	fi
+	out=$(mktemp -d /tmp/vfiopm-trace-stock.XXXXXX)
+	"$top/scripts/vm-run.sh" --kernel "$sdir/vmlinuz" --modules "$sdir/modules" --iommu \
+		--timeout "${VFIOPM_VM_TIMEOUT:-600}" --out "$out" \
+		-- tests/vm/guest/vfiopm-trace-stock.sh >/dev/null
+	rc=$?
+	kver=$(cat "$sdir/version")
+	echo "# stock $kver: VM exit $rc in $(cat "$out/vm-seconds" 2>/dev/null) s; results in $out"
+	case $rc in
+	124) not_ok "stock $kver: VM run finished in time"; continue ;;
+	125) not_ok "stock $kver: VM booted and ran the test"; continue ;;
+	esac
+	check "stock $kver: booted that kernel with vfio-pci bound" \
+		sh -c "test \"\$(cat '$out/kernel')\" = '$kver' && grep -q 'vfio-pci: 0000:' '$out/console.log'"
+	sed -n "s/^ok - verifier: /ok - stock $kver verifier: /p; s/^not ok - verifier: /not ok - stock $kver verifier: /p" "$out/verify.txt"
+	grep -q '^not ok' "$out/verify.txt" && tap_failed=1
+	python3 - "$out" "$kver" <<'PY' || tap_failed=1
+import json, sys
+out, kver = sys.argv[1], sys.argv[2]
+bad = False
+def tap(ok, name):
+    global bad
+    print(("ok - " if ok else "not ok - ") + f"stock {kver}: " + name)
+    bad |= not ok
+recs = [json.loads(l) for l in open(f"{out}/stock.jsonl")]
+start = [r for r in recs if r["type"] == "start"]
+tap(start and start[0]["mode"] == "stock", "vfiopm-trace chose stock mode by itself")
+blind = start[0]["blind"] if start else ""
+tap("noresume" in blind and "owner" in blind, f"it names its blind spots: {blind}")
+ev = [r for r in recs if r["type"] == "event"]
+if "eventfd" in blind:
+    print("# the vfio feature and resume functions are not attachable on this kernel")
+else:
+    ent = [e for e in ev if e["event"] == "low_power_entry_ioctl" and e["ret"] == 0]
+    tap(len(ent) == 2 and sum(e["with_wakeup"] for e in ent) == 1,
+        f"fexit vfio_pci_core_ioctl_feature: ENTRY and ENTRY_WITH_WAKEUP seen ({len(ent)})")
+    n_wake = sum(1 for e in ev if e["event"] == "wake_armed_resume")
+    tap(n_wake == 1, f"fentry vfio_pci_core_runtime_resume: exactly one armed wake ({n_wake})")
+n = {k: sum(1 for e in ev if e["event"] == k) for k in
+     ("rpm_get", "rpm_put", "pci_pm_runtime_suspend", "pci_pm_runtime_resume")}
+print("# events:", n)
+# entry, wait-d3, read (wakes, re-suspends), wait-d3, exit: at least 2 suspends and 2 resumes
+tap(n["pci_pm_runtime_suspend"] >= 2 and n["pci_pm_runtime_resume"] >= 2,
+    f"suspends ({n['pci_pm_runtime_suspend']}) and resumes ({n['pci_pm_runtime_resume']}) reported")
+tap(any(e.get("resumed_from") == "D3hot" for e in ev), "a resume from D3hot reported")
+tap(n["rpm_get"] >= 3 and n["rpm_put"] >= 3, f"gets ({n['rpm_get']}) and puts ({n['rpm_put']}) reported")
+tap(not any(r["type"] in ("lost", "flag") or "flags" in r for r in recs), "nothing lost or flagged")
+s = [r for r in recs if r["type"] == "summary"]
+tap(s and s[-1]["suspends"] == n["pci_pm_runtime_suspend"] and s[-1]["lowpower_pct"] > 0,
+    "summary agrees with the events")
+sys.exit(1 if bad else 0)
+PY
+	check "stock $kver: live view prints the mode and blind spots" \
+		sh -c "grep -q 'stock mode' '$out/live.txt' && grep -q 'cannot see in stock mode' '$out/live.txt'"
+	check "stock $kver: both runs exit 0 on SIGINT" \
+		sh -c "test \"\$(cat '$out/stock.jsonl.rc')\" = 0 -a \"\$(cat '$out/live.txt.rc')\" = 0"
+	cp "$out/live.txt" "$top/tests/logs/vfiopm-trace-stock-$kver.txt" 2>/dev/null
+done
+exit $tap_failed

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Runs inside the test VM on a stock Debian kernel (scripts/stock-kernel.sh):
+#
+#   vfiopm-trace-stock.sh
+#
+# vfiopm-trace must pick stock mode by itself, say what it cannot see, and
+# report the suspend/resume and the gets/puts of one low-power cycle on
+# $VFIOPM_BDF. Saves in $VFIOPM_OUT: verify.txt, stock.jsonl (+ .rc, .err),
+# live.txt (+ .rc), lowpower.txt, kernel.
+set -u
+tool=tools/vfiopm-trace/vfiopm-trace
+lp=tools/vfio-lowpower/vfio-lowpower
+dev=/sys/bus/pci/devices/$VFIOPM_BDF
+out=$VFIOPM_OUT
+
+wait_state() {
+	end=$(($(date +%s) + 20))
+	while [ "$(cat "$dev/power_state")" != "$1" ] && [ "$(date +%s)" -lt $end ]; do
+		sleep 0.05
+	done
+}
+run() {	# run NAME PATTERN ARGS...: the tool in the background until PATTERN shows
+	name=$1 pat=$2
+	shift 2
+	$tool "$@" >"$out/$name" 2>"$out/$name.err" &
+	pid=$!
+	end=$(($(date +%s) + 60))
+	while ! grep -q "$pat" "$out/$name" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do
+		sleep 0.1
+	done
+}
+stop() {
+	sleep 0.5
+	kill -INT $pid
+	wait $pid
+	echo $? >"$out/$1.rc"
+}
+
+uname -r >"$out/kernel"
+$tool --verify >"$out/verify.txt" 2>&1
+echo $? >"$out/verify.rc"
+wait_state D3hot
+cat "$dev/power_state" >"$out/state-start"
+
+run stock.jsonl '"type":"start"' --json --stacks
+$lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit entry-wakeup wait-d3 read wait-wake exit \
+	>"$out/lowpower.txt" 2>&1
+echo "lowpower-rc $?" >>"$out/lowpower.txt"
+wait_state D3hot
+stop stock.jsonl
+
+run live.txt TIME -H
+$lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit >/dev/null 2>&1
+wait_state D3hot
+stop live.txt
+cat "$out/live.txt"
+exit 0

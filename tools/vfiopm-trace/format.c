@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Names and the two output formats of vfiopm-trace: live lines and JSON. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "tool.h"
+
+static const char *const ev_names[EV_MAX] = {
+	[EV_DEVICE_PM_GET] = "vfio_device_pm_get",
+	[EV_DEVICE_PM_PUT] = "vfio_device_pm_put",
+	[EV_PCI_PM_GET] = "vfio_pci_pm_get",
+	[EV_PCI_PM_PUT] = "vfio_pci_pm_put",
+	[EV_RUNTIME_SUSPEND] = "vfio_pci_runtime_suspend",
+	[EV_RUNTIME_RESUME] = "vfio_pci_runtime_resume",
+	[EV_LOW_POWER_ENTRY] = "vfio_pci_low_power_entry",
+	[EV_LOW_POWER_EXIT] = "vfio_pci_low_power_exit",
+	[EV_WAKE_SIGNAL] = "vfio_pci_wake_signal",
+	[EV_SET_POWER_STATE] = "vfio_pci_set_power_state",
+	[EV_RPM_GET] = "rpm_get",
+	[EV_RPM_PUT] = "rpm_put",
+	[EV_RPM_UNDERFLOW] = "rpm_put_underflow",
+	[EV_FEATURE_ENTRY] = "low_power_entry_ioctl",
+	[EV_FEATURE_EXIT] = "low_power_exit_ioctl",
+	[EV_ARMED_RESUME] = "wake_armed_resume",
+};
+
+/* Stock mode reports suspend/resume from the PCI core, not vfio's tracepoints. */
+#define STOCK_SUSPEND "pci_pm_runtime_suspend"
+#define STOCK_RESUME "pci_pm_runtime_resume"
+
+static const char *const op_names[] = { "resume_and_get", "get_noresume", "put", "put_noidle" };
+static const char *const reason_names[] = {
+	"region_rw", "enable", "disable", "low_power_entry", "low_power_exit",
+	"register", "unregister", "sriov", "reset",
+};
+static const char *const pairing_names[PAIR_MAX] = {
+	"ioctl", "region", "session", "low_power", "binding", "sriov", "reset", "foreign", "none",
+};
+static const char *const source_names[] = { "ioctl", "wake", "disable" };
+static const char *const dstate_names[] = { "D0", "D1", "D2", "D3hot", "D3cold", "unknown" };
+static const char *const hist_names[H_MAX] = {
+	"resume latency", "suspend latency", "low-power residency", "wake to exit",
+};
+static const char *const flag_names[] = {
+	"underflow", "put-without-get", "unexplained-count", "entry-at-close",
+	"outside-vfio", "double-get", "get-before-trace",
+};
+
+#define NAME(tab, i) ((i) >= 0 && (size_t)(i) < sizeof(tab) / sizeof(tab[0]) && tab[i] ? tab[i] : "?")
+
+const char *ev_name(int type) { return NAME(ev_names, type); }
+const char *op_name(int op) { return NAME(op_names, op); }
+const char *reason_name(int reason) { return NAME(reason_names, reason); }
+const char *pairing_name(int pairing) { return NAME(pairing_names, pairing); }
+const char *source_name(int source) { return NAME(source_names, source); }
+const char *hist_name(int kind) { return NAME(hist_names, kind); }
+
+const char *dstate_name(int state)
+{
+	if (state == -1)
+		return "error";
+	return NAME(dstate_names, state);
+}
+
+void flags_str(__u32 flags, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+		if (!(flags & (1u << i)) || len + 1 >= n)
+			continue;
+		len += snprintf(buf + len, n - len, "%s%s", len ? "," : "", flag_names[i]);
+	}
+}
+
+struct sbuf {
+	char *p;
+	size_t n, len;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void sb(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (b->len >= b->n)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(b->p + b->len, b->n - b->len, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		b->len += (size_t)r;
+}
+
+/* JSON string body: kernel names are ASCII, but escape anyway. */
+static void sb_str(struct sbuf *b, const char *s)
+{
+	sb(b, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			sb(b, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			sb(b, "\\u%04x", c);
+		else
+			sb(b, "%c", c);
+	}
+	sb(b, "\"");
+}
+
+void json_str(FILE *f, const char *s)
+{
+	char buf[512];
+	struct sbuf b = { buf, sizeof(buf), 0 };
+
+	sb_str(&b, s);
+	fputs(buf, f);
+}
+
+static bool is_stock_state(const struct event *e)
+{
+	return (e->type == EV_RUNTIME_SUSPEND || e->type == EV_RUNTIME_RESUME) &&
+	       e->pairing == PAIR_NONE;
+}
+
+static const char *event_name(const struct event *e)
+{
+	if (is_stock_state(e))
+		return e->type == EV_RUNTIME_SUSPEND ? STOCK_SUSPEND : STOCK_RESUME;
+	return ev_name(e->type);
+}
+
+#define B(x) ((x) ? "true" : "false")
+
+int format_json(const struct event *e, const char *site, char *buf, size_t n)
+{
+	struct sbuf b = { buf, n, 0 };
+	char fl[128];
+
+	sb(&b, "{\"type\":\"event\",\"ts\":%llu,\"cpu\":%d,\"pid\":%d,\"comm\":",
+	   (unsigned long long)e->ts, e->cpu, e->pid);
+	sb_str(&b, e->comm);
+	sb(&b, ",\"event\":\"%s\",\"dev\":", event_name(e));
+	sb_str(&b, e->dev);
+	sb(&b, ",\"usage_count\":%d", e->usage_count);
+	switch (e->type) {
+	case EV_DEVICE_PM_GET:
+	case EV_DEVICE_PM_PUT:
+		sb(&b, ",\"cmd\":%u,\"ret\":%d", e->cmd, e->ret);
+		break;
+	case EV_PCI_PM_GET:
+	case EV_PCI_PM_PUT:
+		sb(&b, ",\"op\":\"%s\",\"reason\":\"%s\",\"ret\":%d", op_name(e->op),
+		   reason_name(e->reason), e->ret);
+		break;
+	case EV_RUNTIME_SUSPEND:
+	case EV_RUNTIME_RESUME:
+		if (!is_stock_state(e))
+			sb(&b, ",\"engaged\":%s,\"wake_armed\":%s,\"intx_masked\":%s",
+			   B(e->engaged), B(e->wake_armed), B(e->intx_masked));
+		if (e->type == EV_RUNTIME_RESUME && e->from >= 0 && e->from <= 5)
+			sb(&b, ",\"resumed_from\":\"%s\"", dstate_name(e->from));
+		break;
+	case EV_LOW_POWER_ENTRY:
+		sb(&b, ",\"with_wakeup\":%s,\"ret\":%d", B(e->with_wakeup), e->ret);
+		break;
+	case EV_LOW_POWER_EXIT:
+		sb(&b, ",\"source\":\"%s\",\"wake_armed\":%s", source_name(e->source),
+		   B(e->wake_armed));
+		break;
+	case EV_SET_POWER_STATE:
+		sb(&b, ",\"from\":\"%s\",\"to\":\"%s\",\"ret\":%d", dstate_name(e->from),
+		   dstate_name(e->to), e->ret);
+		break;
+	case EV_RPM_UNDERFLOW:
+	case EV_FEATURE_EXIT:
+		sb(&b, ",\"ret\":%d", e->ret);
+		break;
+	case EV_FEATURE_ENTRY:
+		sb(&b, ",\"with_wakeup\":%s,\"ret\":%d", B(e->with_wakeup), e->ret);
+		break;
+	}
+	/* derived keys (docs/json.md "vfiopm-trace records") */
+	if (e->dstate >= 0 && e->dstate <= 5)
+		sb(&b, ",\"dstate\":\"%s\"", dstate_name(e->dstate));
+	if (e->type <= EV_PCI_PM_PUT || e->type >= EV_RPM_GET)
+		sb(&b, ",\"pairing\":\"%s\"", pairing_name(e->pairing));
+	if (e->latency_ns)
+		sb(&b, ",\"latency_ns\":%llu", (unsigned long long)e->latency_ns);
+	if (site) {
+		sb(&b, ",\"site\":");
+		sb_str(&b, site);
+	}
+	if (e->flags) {
+		flags_str(e->flags, fl, sizeof(fl));
+		sb(&b, ",\"flags\":\"%s\",\"model\":%d", fl, e->model);
+		if (e->delta)
+			sb(&b, ",\"delta\":%d", e->delta);
+		if (e->stack_id >= 0)
+			sb(&b, ",\"stack_id\":%d", e->stack_id);
+	}
+	sb(&b, "}");
+	return b.len < n ? (int)b.len : -1;
+}
+
+/* The short detail column of the live view. */
+static void live_detail(struct sbuf *b, const struct event *e)
+{
+	switch (e->type) {
+	case EV_DEVICE_PM_GET:
+	case EV_DEVICE_PM_PUT:
+		sb(b, "ioctl 0x%x ret=%d", e->cmd, e->ret);
+		break;
+	case EV_PCI_PM_GET:
+	case EV_PCI_PM_PUT:
+		sb(b, "%s %s ret=%d", op_name(e->op), reason_name(e->reason), e->ret);
+		break;
+	case EV_RUNTIME_SUSPEND:
+	case EV_RUNTIME_RESUME:
+		if (!is_stock_state(e))
+			sb(b, "engaged=%d wake_armed=%d ", e->engaged, e->wake_armed);
+		if (e->type == EV_RUNTIME_RESUME && e->from >= 0 && e->from <= 5)
+			sb(b, "from %s", dstate_name(e->from));
+		break;
+	case EV_LOW_POWER_ENTRY:
+		sb(b, "%s ret=%d", e->with_wakeup ? "with_wakeup" : "plain", e->ret);
+		break;
+	case EV_LOW_POWER_EXIT:
+		sb(b, "source=%s", source_name(e->source));
+		break;
+	case EV_SET_POWER_STATE:
+		sb(b, "%s->%s ret=%d", dstate_name(e->from), dstate_name(e->to), e->ret);
+		break;
+	case EV_RPM_UNDERFLOW:
+	case EV_FEATURE_EXIT:
+		sb(b, "ret=%d", e->ret);
+		break;
+	case EV_FEATURE_ENTRY:
+		sb(b, "%s ret=%d", e->with_wakeup ? "with_wakeup" : "plain", e->ret);
+		break;
+	case EV_ARMED_RESUME:
+		sb(b, "wake eventfd armed: signalled, low power disengaged");
+		break;
+	}
+}
+
+int format_live(const struct event *e, const char *site, __u64 t0, char *buf, size_t n)
+{
+	struct sbuf b = { buf, n, 0 };
+	const char *name = event_name(e);
+	double t = e->ts >= t0 ? (double)(e->ts - t0) / 1e9 : 0;
+	char fl[128];
+
+	if (!strncmp(name, "vfio_", 5))
+		name += 5;
+	sb(&b, "%-10.6f %-12s %-22s %-6s %3d ", t, e->dev, name,
+	   e->dstate >= 0 && e->dstate <= 5 ? dstate_name(e->dstate) : "-", e->usage_count);
+	if (e->latency_ns)
+		sb(&b, "%9.1f ", (double)e->latency_ns / 1000.0);
+	else
+		sb(&b, "%9s ", "-");
+	sb(&b, "%-15s %-7d ", e->comm, e->pid);
+	live_detail(&b, e);
+	if (e->flags) {
+		flags_str(e->flags, fl, sizeof(fl));
+		sb(&b, "  !! %s [%s]", fl, pairing_name(e->pairing));
+		if (e->flags & FL_UNEXPLAINED)
+			sb(&b, " expected %d, moved %+d", e->model, e->delta);
+		if (site)
+			sb(&b, " at %s", site);
+	}
+	return b.len < n ? (int)b.len : -1;
+}

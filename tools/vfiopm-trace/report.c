@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * vfiopm-trace output: events as they arrive, references made outside vfio,
+ * lost events, outstanding references, the summary and histograms.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "report.h"
+
+struct map_fds fds;
+
+__u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+struct ksyms *ksyms;
+bool full_mode;
+bool stock_vfio_funcs;	/* the vfio feature/resume functions are attachable */
+__u64 t0;		/* monotonic ns at start */
+__u64 lost_seen;
+unsigned long nflagged;
+
+struct dev_user dusers[MAX_DEVS];
+int ndusers;
+
+static struct dev_user *dev_user(const char *name)
+{
+	for (int i = 0; i < ndusers; i++)
+		if (!strncmp(dusers[i].name, name, DEV_NAME_LEN))
+			return &dusers[i];
+	if (ndusers == MAX_DEVS)
+		return &dusers[MAX_DEVS - 1];
+	snprintf(dusers[ndusers].name, DEV_NAME_LEN, "%.15s", name);
+	return &dusers[ndusers++];
+}
+
+static int stack_ips(int stack_id, __u64 *ips)
+{
+	memset(ips, 0, MAX_STACK_DEPTH * sizeof(*ips));
+	if (stack_id < 0)
+		return -1;
+	return bpf_map_lookup_elem(fds.stacks, &stack_id, ips);
+}
+
+/* Modules loaded after start are not in our copy of kallsyms yet. */
+static bool ksyms_stale(const __u64 *ips)
+{
+	for (int i = 0; i < MAX_STACK_DEPTH && ips[i]; i++) {
+		__u64 off;
+
+		if (!ksyms_find(ksyms, ips[i], &off) || off >= 0x100000)
+			return true;
+	}
+	return false;
+}
+
+static void ksyms_refresh(const __u64 *ips)
+{
+	static __u64 last;
+	struct ksyms *ks;
+
+	if (!ksyms_stale(ips) || now_ns() - last < 200000000ULL)
+		return;
+	last = now_ns();
+	ks = ksyms_load("/proc/kallsyms");
+	if (ks) {
+		ksyms_free(ksyms);
+		ksyms = ks;
+	}
+}
+
+static const char *site_of_ips(const __u64 *ips, int n, char *buf, size_t len)
+{
+	__u64 all[MAX_STACK_DEPTH] = {};
+
+	if (!ips[0])
+		return NULL;
+	memcpy(all, ips, (size_t)n * sizeof(*ips));
+	ksyms_refresh(all);
+	pick_site(ksyms, all, n, buf, len);
+	return buf;
+}
+
+static const char *site_of(int stack_id, char *buf, size_t n)
+{
+	__u64 ips[MAX_STACK_DEPTH];
+
+	if (stack_ips(stack_id, ips))
+		return NULL;
+	return site_of_ips(ips, MAX_STACK_DEPTH, buf, n);
+}
+
+/* ,"stack":[...] of a flagged record, with --stacks */
+static void json_stack_ips(const __u64 *ips, int n)
+{
+	__u64 off;
+	char buf[160];
+
+	if (!env.stacks || !ips[0])
+		return;
+	printf(",\"stack\":[");
+	for (int i = 0; i < n && ips[i]; i++) {
+		const char *sym = ksyms_find(ksyms, ips[i], &off);
+
+		if (sym)
+			snprintf(buf, sizeof(buf), "%s+0x%llx", sym, (unsigned long long)off);
+		else
+			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ips[i]);
+		printf("%s", i ? "," : "");
+		json_str(stdout, buf);
+	}
+	printf("]");
+}
+
+static void json_stack(int stack_id)
+{
+	__u64 ips[MAX_STACK_DEPTH];
+
+	if (!stack_ips(stack_id, ips))
+		json_stack_ips(ips, MAX_STACK_DEPTH);
+}
+
+static void print_stack_ips(const __u64 *ips, int n, const char *indent)
+{
+	__u64 off;
+
+	if (!ips[0]) {
+		printf("%s[stack unavailable]\n", indent);
+		return;
+	}
+	for (int i = 0; i < n && ips[i]; i++) {
+		const char *sym = ksyms_find(ksyms, ips[i], &off);
+
+		if (sym)
+			printf("%s%s+0x%llx\n", indent, sym, (unsigned long long)off);
+		else
+			printf("%s0x%llx\n", indent, (unsigned long long)ips[i]);
+	}
+}
+
+static void print_stack(int stack_id, const char *indent)
+{
+	__u64 ips[MAX_STACK_DEPTH] = {};
+
+	stack_ips(stack_id, ips);
+	print_stack_ips(ips, MAX_STACK_DEPTH, indent);
+}
+
+static bool is_flag(__u32 flags)
+{
+	return flags & ~FL_INCONCLUSIVE;
+}
+
+int handle_event(void *ctx, void *data, size_t len)
+{
+	const struct event *e = data;
+	struct dev_user *du = dev_user(e->dev);
+	char line[1024], sitebuf[160];
+	const char *site = NULL;
+
+	(void)ctx;
+	if (len < sizeof(*e))
+		return 0;
+	if (e->type == EV_DEVICE_PM_GET || e->type == EV_PCI_PM_GET) {
+		if (e->latency_ns)
+			samples_add(&du->resume, e->latency_ns);
+	}
+	if (is_flag(e->flags)) {
+		nflagged++;
+		du->flagged++;
+		site = site_of(e->stack_id, sitebuf, sizeof(sitebuf));
+	}
+	if (env.summary && !is_flag(e->flags))
+		return 0;
+	if (env.json) {
+		format_json(e, site, line, sizeof(line));
+		if (is_flag(e->flags) && env.stacks) {
+			line[strlen(line) - 1] = 0;	/* reopen the object for "stack" */
+			fputs(line, stdout);
+			json_stack(e->stack_id);
+			puts("}");
+			return 0;
+		}
+	} else {
+		format_live(e, site, t0, line, sizeof(line));
+	}
+	puts(line);
+	if (env.stacks && is_flag(e->flags) && !env.json)
+		print_stack(e->stack_id, "        ");
+	return 0;
+}
+
+static const char *dev_name_of(__u64 dev_id, char *buf)
+{
+	struct dev_state s;
+
+	if (bpf_map_lookup_elem(fds.devs, &dev_id, &s))
+		snprintf(buf, DEV_NAME_LEN, "?");
+	else
+		memcpy(buf, s.name, DEV_NAME_LEN);
+	buf[DEV_NAME_LEN - 1] = 0;
+	return buf;
+}
+
+static void report_foreign(__u32 tid, const struct rpm_stash *st)
+{
+	static const char *const what[] = { "get", "put", "put at count 0" };
+	char name[DEV_NAME_LEN], sitebuf[160];
+	const char *site = site_of_ips(st->ips, SITE_DEPTH, sitebuf, sizeof(sitebuf));
+	const char *flag = st->kind == STASH_UNDERFLOW ? "underflow" : "outside-vfio";
+	int kind = st->kind >= 0 && st->kind <= STASH_UNDERFLOW ? st->kind : STASH_PUT;
+	struct dev_user *du;
+
+	dev_name_of(st->dev_id, name);
+	du = dev_user(name);
+	if (kind != STASH_UNDERFLOW)
+		du->foreign += kind == STASH_PUT ? -1 : 1;
+	du->flagged++;
+	nflagged++;
+	if (env.json) {
+		printf("{\"type\":\"flag\",\"ts\":%llu,\"flag\":\"%s\",\"dev\":",
+		       (unsigned long long)st->ts, flag);
+		json_str(stdout, name);
+		printf(",\"pairing\":\"foreign\",\"direction\":\"%s\",\"pid\":%u,\"comm\":",
+		       kind == STASH_GET ? "get" : "put", tid);
+		json_str(stdout, st->comm);
+		printf(",\"site\":");
+		json_str(stdout, site ? site : "?");
+		json_stack_ips(st->ips, SITE_DEPTH);
+		printf("}\n");
+	} else {
+		printf("%-10.6f %-12s %-22s !! %s [foreign] %s by %s/%u at %s\n",
+		       st->ts >= t0 ? (double)(st->ts - t0) / 1e9 : 0.0, name,
+		       kind == STASH_GET ? "rpm_get" : "rpm_put", flag, what[kind], st->comm, tid,
+		       site ? site : "?");
+		if (env.stacks)
+			print_stack_ips(st->ips, SITE_DEPTH, "        ");
+	}
+}
+
+/*
+ * rpm gets/puts that no vfio event claimed within min_age_ns were made
+ * outside vfio (the vfio event follows its rpm event within microseconds).
+ */
+void scan_foreign(__u64 min_age_ns)
+{
+	int fd = fds.stash;
+	__u32 key, next, *prev = NULL;
+	struct rpm_stash st;
+	__u64 now = now_ns();
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &st) || !st.pending || now - st.ts < min_age_ns)
+			continue;
+		report_foreign(key, &st);
+		st.pending = 0;
+		bpf_map_update_elem(fd, &key, &st, BPF_EXIST);
+	}
+}
+
+void check_lost(void)
+{
+	int ncpu = libbpf_num_possible_cpus(), zero = 0;
+	__u64 vals[ncpu > 0 ? ncpu : 1], total = 0;
+
+	if (ncpu <= 0 || bpf_map_lookup_elem(fds.lost, &zero, vals))
+		return;
+	for (int i = 0; i < ncpu; i++)
+		total += vals[i];
+	if (total == lost_seen)
+		return;
+	if (env.json)
+		printf("{\"type\":\"lost\",\"ts\":%llu,\"count\":%llu}\n",
+		       (unsigned long long)now_ns(), (unsigned long long)(total - lost_seen));
+	else
+		printf("LOST %llu events (ring buffer full): the count walk is inconclusive\n",
+		       (unsigned long long)(total - lost_seen));
+	lost_seen = total;
+}
+
+/* Outstanding references: leaks are per-task ones that outlived their call. */
+static int dev_outstanding(__u64 dev_id, bool report)
+{
+	int fd = fds.refs, n = 0;
+	struct ref_key key, next, *prev = NULL;
+	struct ref_val v;
+	__u64 now = now_ns();
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		char name[DEV_NAME_LEN], sitebuf[160];
+		const char *site;
+		bool leak;
+
+		key = next;
+		prev = &key;
+		if (key.dev_id != dev_id || bpf_map_lookup_elem(fd, &key, &v) || v.count <= 0)
+			continue;
+		n += v.count;
+		leak = (key.pairing == PAIR_IOCTL || key.pairing == PAIR_REGION) &&
+		       now - v.ts > 1000000000ULL;
+		if (!report)
+			continue;
+		site = site_of_ips(v.ips, SITE_DEPTH, sitebuf, sizeof(sitebuf));
+		dev_name_of(key.dev_id, name);
+		if (leak) {
+			nflagged++;
+			dev_user(name)->flagged++;
+		}
+		if (env.json) {
+			printf("{\"type\":\"%s\",\"dev\":", leak ? "flag" : "outstanding");
+			json_str(stdout, name);
+			if (leak)
+				printf(",\"flag\":\"leak\"");
+			printf(",\"pairing\":\"%s\",\"count\":%d,\"age_ns\":%llu,\"pid\":%d,\"comm\":",
+			       pairing_name(key.pairing), v.count,
+			       (unsigned long long)(now - v.ts), v.pid);
+			json_str(stdout, v.comm);
+			printf(",\"site\":");
+			json_str(stdout, site ? site : "?");
+			if (leak)
+				json_stack_ips(v.ips, SITE_DEPTH);
+			printf("}\n");
+		} else {
+			printf("  %s %s reference x%d held %.3f s by %s/%d, taken at %s\n",
+			       leak ? "!! leak:" : "outstanding:", pairing_name(key.pairing), v.count,
+			       (double)(now - v.ts) / 1e9, v.comm, v.pid, site ? site : "?");
+			if (leak && env.stacks)
+				print_stack_ips(v.ips, SITE_DEPTH, "        ");
+		}
+	}
+	return n;
+}
+
+static void print_hists(__u64 dev_id, const char *name)
+{
+	int fd = fds.hists;
+
+	for (int k = 0; k < H_MAX; k++) {
+		struct hist_key key = { .dev_id = dev_id, .kind = (__u32)k };
+		struct hist h;
+
+		if (bpf_map_lookup_elem(fd, &key, &h))
+			continue;
+		if (env.json) {
+			printf("{\"type\":\"hist\",\"dev\":");
+			json_str(stdout, name);
+			printf(",\"kind\":\"%s\",\"unit\":\"usecs\",\"log2_slots\":[", hist_name(k));
+			for (int i = 0; i < HIST_SLOTS; i++)
+				printf("%s%llu", i ? "," : "", (unsigned long long)h.slots[i]);
+			printf("]}\n");
+		} else {
+			printf("\n%s %s:\n", name, hist_name(k));
+			print_log2_hist(stdout, h.slots, HIST_SLOTS, "usecs");
+		}
+	}
+}
+
+/* End-of-trace checks and the per-device table. */
+void print_summary(bool final)
+{
+	int fd = fds.devs;
+	__u64 key, next, *prev = NULL, now = now_ns(), elapsed = now - t0;
+	struct dev_state s;
+
+	if (final)
+		scan_foreign(10000000ULL);
+	check_lost();
+	if (!env.json)
+		printf("\n%-12s %8s %8s %7s %9s %9s %9s %6s %7s %6s %5s %7s\n", "DEVICE",
+		       "SUSPENDS", "RESUMES", "LOWPWR%", "RES_P50us", "RES_P99us", "RES_MAXus",
+		       "WAKES", "ENTRIES", "EXITS", "REFS", "FLAGGED");
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		struct sysfs_state ss;
+		struct dev_user *du;
+		__u64 lp, hp50 = 0, hp99 = 0;
+		int refs;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &s) || !s.watched)
+			continue;
+		du = dev_user(s.name);
+		lp = s.lowpower_ns + (s.suspended && s.ts_suspend ? now - s.ts_suspend : 0);
+		if (!du->resume.n) {
+			struct hist_key hk = { .dev_id = key, .kind = H_RESUME };
+			struct hist h;
+
+			if (!bpf_map_lookup_elem(fds.hists, &hk, &h)) {
+				hp50 = hist_pct(h.slots, HIST_SLOTS, 50) * 1000;
+				hp99 = hist_pct(h.slots, HIST_SLOTS, 99) * 1000;
+			}
+		}
+		refs = dev_outstanding(key, false) + (du->foreign > 0 ? du->foreign : 0);
+		read_sysfs_state("/sys", s.name, &ss);
+		if (final && du->foreign > 0) {
+			/* a reference taken outside vfio is still held */
+			if (env.json) {
+				printf("{\"type\":\"flag\",\"flag\":\"held-outside-vfio\",\"dev\":");
+				json_str(stdout, s.name);
+				printf(",\"count\":%d,\"runtime_status\":", du->foreign);
+				json_str(stdout, ss.runtime_status);
+				printf("}\n");
+			} else {
+				printf("%-12s !! %d reference(s) taken outside vfio still held at exit "
+				       "(device %s)\n", s.name, du->foreign, ss.runtime_status);
+			}
+			nflagged++;
+			du->flagged++;
+		}
+		if (env.json) {
+			printf("{\"type\":\"summary\",\"dev\":");
+			json_str(stdout, s.name);
+			printf(",\"final\":%s,\"elapsed_ns\":%llu,\"suspends\":%llu,\"resumes\":%llu,"
+			       "\"lowpower_pct\":%.2f,\"resume_p50_ns\":%llu,\"resume_p99_ns\":%llu,"
+			       "\"resume_max_ns\":%llu,\"wakes\":%llu,\"entries\":%llu,\"exits\":%llu,"
+			       "\"gets\":%llu,\"puts\":%llu,\"outstanding\":%d,\"flagged\":%lu,"
+			       "\"usage_count\":%d,\"power_state\":",
+			       final ? "true" : "false", (unsigned long long)elapsed,
+			       (unsigned long long)s.suspends, (unsigned long long)s.resumes,
+			       elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0,
+			       (unsigned long long)(du->resume.n ? samples_pct(&du->resume, 50) : hp50),
+			       (unsigned long long)(du->resume.n ? samples_pct(&du->resume, 99) : hp99),
+			       (unsigned long long)samples_max(&du->resume),
+			       (unsigned long long)s.wakes, (unsigned long long)s.entries,
+			       (unsigned long long)s.exits, (unsigned long long)s.gets,
+			       (unsigned long long)s.puts, refs, du->flagged,
+			       ss.usage);
+			json_str(stdout, ss.power_state);
+			printf(",\"lost\":%llu}\n", (unsigned long long)lost_seen);
+		} else {
+			printf("%-12s %8llu %8llu %7.2f %9.1f %9.1f %9.1f %6llu %7llu %6llu %5d %7lu\n",
+			       s.name, (unsigned long long)s.suspends, (unsigned long long)s.resumes,
+			       elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0,
+			       (double)(du->resume.n ? samples_pct(&du->resume, 50) : hp50) / 1e3,
+			       (double)(du->resume.n ? samples_pct(&du->resume, 99) : hp99) / 1e3,
+			       (double)samples_max(&du->resume) / 1e3, (unsigned long long)s.wakes,
+			       (unsigned long long)s.entries, (unsigned long long)s.exits, refs,
+			       du->flagged);
+		}
+		if (final)
+			dev_outstanding(key, true);
+		if (env.hist)
+			print_hists(key, s.name);
+	}
+	if (!env.json)
+		printf("lost events: %llu%s; flagged: %lu\n", (unsigned long long)lost_seen,
+		       lost_seen ? " (inconclusive)" : "", nflagged);
+	fflush(stdout);
+}
+
+void print_start(void)
+{
+	char names[MAX_DEVS][DEV_NAME_LEN];
+	int n = vfio_devices("/sys", names, MAX_DEVS);
+	static char blind[256];
+
+	if (!full_mode)
+		snprintf(blind, sizeof(blind), "pm_runtime_get_noresume/put_noidle (low-power "
+			 "entry/exit references), %sthe reason and owner of each reference",
+			 stock_vfio_funcs ? "" :
+			 "the wake eventfd signal and the low-power feature ioctls, ");
+
+	if (env.json) {
+		printf("{\"type\":\"start\",\"ts\":%llu,\"mode\":\"%s\",\"blind\":\"%s\"}\n",
+		       (unsigned long long)t0, full_mode ? "full" : "stock", blind);
+	} else {
+		printf("vfiopm-trace: %s mode (%s)\n", full_mode ? "full" : "stock",
+		       full_mode ? "vfio:* and vfio_pci:* tracepoints" :
+				   "rpm:* tracepoints and fentry/fexit, no vfiopm tracepoints");
+		if (!full_mode)
+			printf("vfiopm-trace: cannot see in stock mode: %s\n", blind);
+	}
+	for (int i = 0; i < n; i++) {
+		struct sysfs_state ss;
+		bool want = !env.ndevs;
+
+		for (int j = 0; j < env.ndevs; j++)
+			want |= !strcmp(env.devs[j], names[i]);
+		if (!want)
+			continue;
+		read_sysfs_state("/sys", names[i], &ss);
+		if (env.json) {
+			printf("{\"type\":\"device\",\"dev\":\"%s\",\"power_state\":", names[i]);
+			json_str(stdout, ss.power_state);
+			printf(",\"runtime_status\":");
+			json_str(stdout, ss.runtime_status);
+			printf(",\"control\":");
+			json_str(stdout, ss.control);
+			printf(",\"usage_count\":%d}\n", ss.usage);
+		} else {
+			printf("vfiopm-trace: %s %s runtime_status=%s control=%s usage_count=%d\n",
+			       names[i], ss.power_state, ss.runtime_status, ss.control, ss.usage);
+		}
+	}
+	if (!env.json && !env.summary)
+		printf("%-10s %-12s %-22s %-6s %3s %9s %-15s %-7s %s\n", "TIME(s)", "DEVICE",
+		       "EVENT", "DSTATE", "USE", "LAT(us)", "TASK", "TID", "DETAIL");
+	fflush(stdout);
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Unit tests: BDF validation and the sysfs readers, on a fake tree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "tool.h"
+
+static void test_bdf(void **state)
+{
+	(void)state;
+	assert_true(bdf_valid("0000:00:04.0"));
+	assert_true(bdf_valid("0000:AB:1f.7"));
+	assert_false(bdf_valid("0000:00:04"));
+	assert_false(bdf_valid("00:04.0"));
+	assert_false(bdf_valid("0000:00:04.8"));	/* function 0-7 */
+	assert_false(bdf_valid("0000:00:20.0"));	/* device 0-31 */
+	assert_false(bdf_valid("0000:00:0g.0"));
+	assert_false(bdf_valid("0000:00:04.0 "));
+	assert_false(bdf_valid(""));
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_tree(void **state)
+{
+	char root[] = "/tmp/sysfs-test.XXXXXX", p[512];
+	char names[MAX_DEVS][DEV_NAME_LEN];
+	struct sysfs_state st;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	assert_int_equal(vfio_devices(root, names, MAX_DEVS), -1);	/* no driver */
+	snprintf(p, sizeof(p), "mkdir -p %s/bus/pci/drivers/vfio-pci/0000:00:05.0 "
+		 "%s/bus/pci/drivers/vfio-pci/0000:00:04.0 %s/bus/pci/drivers/vfio-pci/module "
+		 "%s/bus/pci/devices/0000:00:04.0/power", root, root, root, root);
+	assert_int_equal(system(p), 0);
+	assert_int_equal(vfio_devices(root, names, MAX_DEVS), 2);
+	assert_string_equal(names[0], "0000:00:04.0");
+	assert_string_equal(names[1], "0000:00:05.0");
+	snprintf(p, sizeof(p), "%s/bus/pci/devices/0000:00:04.0/power_state", root);
+	put(p, "D3hot\n");
+	snprintf(p, sizeof(p), "%s/bus/pci/devices/0000:00:04.0/power/runtime_status", root);
+	put(p, "suspended\n");
+	snprintf(p, sizeof(p), "%s/bus/pci/devices/0000:00:04.0/power/runtime_usage", root);
+	put(p, "2\n");
+	assert_int_equal(read_sysfs_state(root, "0000:00:04.0", &st), 0);
+	assert_string_equal(st.power_state, "D3hot");
+	assert_string_equal(st.runtime_status, "suspended");
+	assert_int_equal(st.usage, 2);
+	assert_string_equal(st.control, "");
+	assert_int_equal(read_sysfs_state(root, "0000:00:05.0", &st), -1);
+	assert_int_equal(st.usage, -1);
+	snprintf(p, sizeof(p), "rm -rf %s", root);
+	assert_int_equal(system(p), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bdf),
+		cmocka_unit_test(test_tree),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

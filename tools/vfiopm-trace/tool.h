@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* vfiopm-trace userspace: formatting, statistics, symbols, sysfs, probing. */
+#ifndef VFIOPM_TOOL_H
+#define VFIOPM_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "vfiopm-trace.h"
+
+/* format.c */
+const char *ev_name(int type);
+const char *op_name(int op);
+const char *reason_name(int reason);
+const char *pairing_name(int pairing);
+const char *source_name(int source);
+const char *dstate_name(int state);
+const char *hist_name(int kind);
+void flags_str(__u32 flags, char *buf, size_t n);
+/* One event as a JSON line (docs/json.md) or a live-view line; site may be NULL. */
+int format_json(const struct event *e, const char *site, char *buf, size_t n);
+int format_live(const struct event *e, const char *site, __u64 t0, char *buf, size_t n);
+void json_str(FILE *f, const char *s);
+
+/* stats.c */
+struct samples {
+	__u64 *v;
+	size_t n, cap;
+};
+int samples_add(struct samples *s, __u64 v);
+/* p in 0..100, nearest-rank; 0 when empty */
+__u64 samples_pct(const struct samples *s, double p);
+__u64 samples_max(const struct samples *s);
+void samples_free(struct samples *s);
+void print_log2_hist(FILE *f, const __u64 *slots, int n, const char *unit);
+/* percentile from a log2 histogram: lower bound of the slot */
+__u64 hist_pct(const __u64 *slots, int n, double p);
+
+/* ksyms.c */
+struct ksyms;
+struct ksyms *ksyms_load(const char *path);
+void ksyms_free(struct ksyms *ks);
+/* symbol containing addr, offset in *off; NULL if none */
+const char *ksyms_find(const struct ksyms *ks, __u64 addr, __u64 *off);
+/* a frame of the tracing/runtime-PM machinery, not the caller we want */
+bool frame_is_machinery(const char *sym);
+/* the call site: first frame outside the machinery, as "sym+0xoff" */
+int pick_site(const struct ksyms *ks, const __u64 *ips, int n, char *buf, size_t len);
+
+/* sysfs.c */
+#define MAX_DEVS 64
+bool bdf_valid(const char *s);
+/* devices bound to vfio-pci under ROOT (normally "/sys"), sorted; -1 if no driver */
+int vfio_devices(const char *root, char names[][DEV_NAME_LEN], int max);
+struct sysfs_state {
+	char power_state[16];
+	char runtime_status[16];
+	char control[16];
+	int usage;	/* -1 when power/runtime_usage is missing */
+};
+int read_sysfs_state(const char *root, const char *bdf, struct sysfs_state *st);
+
+/* probe.c: what the running kernel lets us attach, by BTF and tracefs */
+struct probe {
+	bool btf;		/* /sys/kernel/btf/vmlinux */
+	bool vfio;		/* vfio-pci present: driver or BTF */
+	bool full;		/* the vfiopm tracepoints exist */
+};
+int probe_kernel(struct probe *p);
+/* tp_btf target exists in vmlinux or module BTF */
+bool probe_tp_btf(const char *tp);
+/* function in BTF and traceable (available_filter_functions, when readable) */
+bool probe_func(const char *fn);
+/* why the last probe_* returned false */
+extern const char *probe_why;
+
+#endif
