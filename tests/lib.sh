@@ -24,9 +24,19 @@ kselftest_tap() {
 	grep -qE '^not ok [0-9]+ ' "$file" && tap_failed=1
 	return 0
 }
-# VM runs need root (9p with security_model=none) and QEMU.
-vm_prereqs() {
-	[ "$(id -u)" = 0 ] || { echo "root"; return 1; }
-	command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86_64"; return 1; }
-	return 0
+# vm_tier NAME: end the tier with one failure unless root (9p with
+# security_model=none) and QEMU are there.
+vm_tier() {
+	local missing=
+	[ "$(id -u)" = 0 ] || missing=root
+	command -v qemu-system-x86_64 >/dev/null || missing="$missing qemu-system-x86_64"
+	[ -z "$missing" ] && return 0
+	not_ok "$1: needs $missing"
+	exit 1
+}
+# test_kernel [--unpatched]: the cached test kernel's build directory, built
+# first if needed; fails if it cannot be built.
+test_kernel() {
+	local dir
+	dir=$("$top/scripts/build-kernel.sh" "$@" | tail -n 1) && [ -f "$dir/.done" ] && echo "$dir"
 }

@@ -6,12 +6,9 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-if ! missing=$(vm_prereqs); then
-	not_ok "patched kernel VM tier: needs $missing"
-	exit 1
-fi
+vm_tier "patched kernel VM tier"
 
-kdir=$("$top/scripts/build-kernel.sh" | tail -n 1) && [ -f "$kdir/.done" ] ||
+kdir=$(test_kernel) ||
 	{ not_ok "patched test kernel builds"; exit 1; }
 ok "patched test kernel builds ($(cat "$kdir/build-seconds") s when built)"
 

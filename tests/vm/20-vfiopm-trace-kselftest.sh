@@ -5,11 +5,8 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-if ! missing=$(vm_prereqs); then
-	not_ok "vfiopm-trace VM tier: needs $missing"
-	exit 1
-fi
-kdir=$("$top/scripts/build-kernel.sh" | tail -n 1) && [ -f "$kdir/.done" ] ||
+vm_tier "vfiopm-trace VM tier"
+kdir=$(test_kernel) ||
 	{ not_ok "patched test kernel builds"; exit 1; }
 make -s -C "$top/tools/vfiopm-trace" >/dev/null && make -s -C "$top/tools/vfio-lowpower" >/dev/null ||
 	{ not_ok "vfiopm-trace builds"; exit 1; }

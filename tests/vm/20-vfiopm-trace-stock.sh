@@ -6,10 +6,7 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-if ! missing=$(vm_prereqs); then
-	not_ok "stock kernel VM tier: needs $missing"
-	exit 1
-fi
+vm_tier "stock kernel VM tier"
 make -s -C "$top/tools/vfiopm-trace" >/dev/null && make -s -C "$top/tools/vfio-lowpower" >/dev/null ||
 	{ not_ok "vfiopm-trace builds"; exit 1; }
 

@@ -8,11 +8,8 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-if ! missing=$(vm_prereqs); then
-	not_ok "recipes VM tier: needs $missing"
-	exit 1
-fi
-kdir=$("$top/scripts/build-kernel.sh" | tail -n 1) && [ -f "$kdir/.done" ] ||
+vm_tier "recipes VM tier"
+kdir=$(test_kernel) ||
 	{ not_ok "patched test kernel builds"; exit 1; }
 
 out=$(mktemp -d /tmp/vfiopm-test.XXXXXX)

@@ -6,14 +6,11 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-if ! missing=$(vm_prereqs); then
-	not_ok "unpatched kernel VM tier: needs $missing"
-	exit 1
-fi
+vm_tier "unpatched kernel VM tier"
 
-patched=$("$top/scripts/build-kernel.sh" | tail -n 1) && [ -f "$patched/.done" ] ||
+patched=$(test_kernel) ||
 	{ not_ok "patched tree builds (for the kselftest binary)"; exit 1; }
-kdir=$("$top/scripts/build-kernel.sh" --unpatched | tail -n 1) && [ -f "$kdir/.done" ] ||
+kdir=$(test_kernel --unpatched) ||
 	{ not_ok "unpatched test kernel builds"; exit 1; }
 ok "unpatched test kernel builds ($(cat "$kdir/build-seconds") s when built)"
 
