@@ -94,7 +94,7 @@ check "found balanced logs to assert ($nbalanced)" test "$nbalanced" -gt 0
 # region_rw put removed must turn each of them into an imbalance.
 for f in "$data"/golden/*.balanced.*; do
 	[ -f "$f" ] || continue
-	n=$(grep -n 'op=put reason=region_rw' "$f" | head -n 1 | cut -d: -f1)
+	n=$(grep -nE 'op=put reason=region_rw|"op":"put","reason":"region_rw"' "$f" | head -n 1 | cut -d: -f1)
 	if [ -z "$n" ]; then
 		nok "golden/${f##*/}: has a region_rw put to remove"
 		continue

@@ -3,9 +3,11 @@
 # kselftest once under each real capture tool and leaves the text logs in
 # $VFIOPM_OUT: raw tracefs (kselftest.balanced.trace), perf record + perf
 # script (kselftest.balanced.perf), trace-cmd record + report
-# (kselftest.balanced.tcreport). Exits non-zero if a run fails.
+# (kselftest.balanced.tcreport), vfiopm-trace --json (kselftest.balanced.jsonl).
+# Exits non-zero if a run fails.
 set -eu
 selftest=$1
+tool=$PWD/tools/vfiopm-trace/vfiopm-trace
 t=/sys/kernel/tracing
 out=$VFIOPM_OUT
 run() { "$selftest" "$VFIOPM_BDF" >/dev/null; }
@@ -24,3 +26,10 @@ perf script --show-lost-events -i perf.data >$out/kselftest.balanced.perf
 
 trace-cmd record -q -e vfio -e vfio_pci -o trace.dat "$selftest" "$VFIOPM_BDF" >/dev/null
 trace-cmd report -i trace.dat >$out/kselftest.balanced.tcreport
+
+"$tool" --json -d "$VFIOPM_BDF" >$out/kselftest.balanced.jsonl &
+pid=$!
+until grep -q '"type":"start"' $out/kselftest.balanced.jsonl; do sleep 0.5; done
+run
+kill -INT $pid
+wait $pid
