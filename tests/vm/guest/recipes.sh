@@ -6,7 +6,8 @@
 # runs each command in bash, as typed at a prompt, from a scratch directory;
 # tools that run until interrupted (bpftrace) get a SIGINT as from a terminal
 # 8 s after they are ready (at most 68 s after start) and a SIGKILL
-# 90 s later (a SIGINT that lands while bpftrace attaches waits for it). Saves N.out (stdout+stderr) and N.rc.
+# 240 s later (a SIGINT that lands while bpftrace attaches waits for it, and
+# symbolizing stacks at exit is slow under emulation on a loaded host). Saves N.out (stdout+stderr) and N.rc.
 set -u
 dir=$VFIOPM_OUT/$1
 lp=$PWD/tools/vfio-lowpower/vfio-lowpower
@@ -41,7 +42,7 @@ for cmd in "$dir"/*.cmd; do
 		for _ in $(seq 120); do grep -qE "$ready" "$n.out" 2>/dev/null && break; sleep 0.5; done
 		sleep 8
 		kill -INT -- -$pid
-		sleep 90
+		sleep 240
 		kill -KILL -- -$pid
 	) 2>/dev/null &
 	timer=$!
