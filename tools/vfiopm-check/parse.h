@@ -22,6 +22,8 @@ void text_event(const struct text_hdr *h, struct parsed *out);
 /* A line that failed to parse: BAD_VFIO if it looks like one of ours, else GARBAGE. */
 void text_unparsed(const char *s, size_t n, struct parsed *out);
 const char *find_mem(const char *s, size_t n, const char *needle);
+/* Strips leading blanks and trailing blanks and \r from the line *s, *n. */
+void text_trim(const char **s, size_t *n);
 
 void parse_ftrace(const char *s, size_t n, struct parsed *out);
 void parse_perf(const char *s, size_t n, struct parsed *out);

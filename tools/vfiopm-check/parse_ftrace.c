@@ -61,17 +61,11 @@ static void entries_header(const char *s, size_t n, struct parsed *out)
 void parse_ftrace(const char *s, size_t n, struct parsed *out)
 {
 	struct text_hdr h;
-	const char *p = s;
 	int found;
 
 	out->kind = LK_META;
 	out->why = NULL;
-	while (p < s + n && (*p == ' ' || *p == '\t'))
-		p++;
-	n -= (size_t)(p - s);
-	s = p;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
+	text_trim(&s, &n);
 	if (!n)
 		return;
 	if (*s == '#') {

@@ -28,16 +28,11 @@ static int callchain(const char *s, size_t n)
 void parse_perf(const char *s, size_t n, struct parsed *out)
 {
 	struct text_hdr h;
-	const char *p = s, *q;
+	const char *q;
 
 	out->kind = LK_META;
 	out->why = NULL;
-	while (p < s + n && (*p == ' ' || *p == '\t'))
-		p++;
-	n -= (size_t)(p - s);
-	s = p;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
+	text_trim(&s, &n);
 	if (!n)
 		return;
 	/* perf script --show-lost-events: "... PERF_RECORD_LOST: id:1: lost:123" */

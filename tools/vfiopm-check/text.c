@@ -9,6 +9,18 @@ const char *find_mem(const char *s, size_t n, const char *needle)
 	return memmem(s, n, needle, strlen(needle));
 }
 
+void text_trim(const char **s, size_t *n)
+{
+	const char *p = *s, *end = *s + *n;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	*s = p;
+	*n = (size_t)(end - p);
+}
+
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
