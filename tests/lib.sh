@@ -45,3 +45,21 @@ test_kernel() {
 	local dir
 	dir=$("$top/scripts/build-kernel.sh" "$@" | tail -n 1) && [ -f "$dir/.done" ] && echo "$dir"
 }
+# vm_run OUT KERNEL [vm-run.sh options] -- CMD...: run CMD in the test VM with
+# the tier's default timeout (a later --timeout overrides it), results in OUT;
+# sets $rc to the command's exit status and says where the results are.
+vm_run() {
+	local out=$1 kernel=$2
+	shift 2
+	"$top/scripts/vm-run.sh" --kernel "$kernel" --timeout "${VFIOPM_VM_TIMEOUT:-600}" \
+		--out "$out" "$@" >/dev/null
+	rc=$?
+	echo "# VM run: exit $rc in $(cat "$out/vm-seconds" 2>/dev/null) s; results in $out"
+}
+# vm_require_ran: end the tier when the last vm_run timed out or never ran.
+vm_require_ran() {
+	case $rc in
+	124) not_ok "VM run finished in time"; exit 1 ;;
+	125) not_ok "VM booted and ran the test"; exit 1 ;;
+	esac
+}

@@ -14,15 +14,8 @@ ok "patched test kernel builds ($(cat "$kdir/build-seconds") s when built)"
 
 selftest=$kdir/linux/tools/testing/selftests/vfio/vfio_low_power_test
 out=$(mktemp -d /tmp/vfiopm-test.XXXXXX)
-"$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" \
-	--timeout "${VFIOPM_VM_TIMEOUT:-600}" --out "$out" \
-	-- tests/vm/guest/kselftest-traced.sh "$selftest" >/dev/null
-rc=$?
-echo "# VM run: exit $rc in $(cat "$out/vm-seconds" 2>/dev/null) s; results in $out"
-case $rc in
-124) not_ok "VM run finished in time"; exit 1 ;;
-125) not_ok "VM booted and ran the test"; exit 1 ;;
-esac
+vm_run "$out" "$kdir/linux/arch/x86/boot/bzImage" -- tests/vm/guest/kselftest-traced.sh "$selftest"
+vm_require_ran
 [ -s "$out/kselftest.tap" ] || { not_ok "kselftest ran: $(tail -n 5 "$out/output")"; exit 1; }
 ok "VM booted, bound the device and ran the test ($(grep -o 'booted in [0-9.]* s' "$out/console.log"))"
 

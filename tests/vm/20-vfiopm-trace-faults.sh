@@ -19,15 +19,8 @@ else
 fi
 
 out=$(mktemp -d /tmp/vfiopm-trace-faults.XXXXXX)
-"$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" \
-	--timeout "${VFIOPM_VM_TIMEOUT:-600}" --out "$out" \
-	-- tests/vm/guest/vfiopm-trace-fault.sh "$ko" >/dev/null
-rc=$?
-echo "# VM run: exit $rc in $(cat "$out/vm-seconds" 2>/dev/null) s; results in $out"
-case $rc in
-124) not_ok "VM run finished in time"; exit 1 ;;
-125) not_ok "VM booted and ran the test"; exit 1 ;;
-esac
+vm_run "$out" "$kdir/linux/arch/x86/boot/bzImage" -- tests/vm/guest/vfiopm-trace-fault.sh "$ko"
+vm_require_ran
 for c in leak steal underflow; do
 	[ -s "$out/$c.jsonl" ] || { not_ok "fault case $c ran: $(head -c 300 "$out/$c.err" 2>/dev/null)"; exit 1; }
 done

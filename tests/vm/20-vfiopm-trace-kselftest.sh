@@ -13,15 +13,8 @@ make -s -C "$top/tools/vfiopm-trace" >/dev/null && make -s -C "$top/tools/vfio-l
 
 selftest=$kdir/linux/tools/testing/selftests/vfio/vfio_low_power_test
 out=$(mktemp -d /tmp/vfiopm-trace-test.XXXXXX)
-"$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" \
-	--timeout "${VFIOPM_VM_TIMEOUT:-600}" --out "$out" \
-	-- tests/vm/guest/vfiopm-trace-kselftest.sh "$selftest" >/dev/null
-rc=$?
-echo "# VM run: exit $rc in $(cat "$out/vm-seconds" 2>/dev/null) s; results in $out"
-case $rc in
-124) not_ok "VM run finished in time"; exit 1 ;;
-125) not_ok "VM booted and ran the test"; exit 1 ;;
-esac
+vm_run "$out" "$kdir/linux/arch/x86/boot/bzImage" -- tests/vm/guest/vfiopm-trace-kselftest.sh "$selftest"
+vm_require_ran
 [ -s "$out/trace.jsonl" ] || { not_ok "vfiopm-trace ran: $(head -c 600 "$out/trace.err" 2>/dev/null)"; exit 1; }
 sed -n 's/^ok - verifier: /ok - patched kernel verifier: /p; s/^not ok - verifier: /not ok - patched kernel verifier: /p' "$out/verify.txt"
 grep -q '^not ok' "$out/verify.txt" && tap_failed=1

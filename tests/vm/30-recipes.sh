@@ -43,11 +43,8 @@ done < <(awk '
 check "docs/one-liners.md has at least ten tested commands" \
 	test "$(grep -c 'vfiopm-test expect=' "$doc")" -ge 10
 
-"$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" \
-	--timeout "${VFIOPM_VM_TIMEOUT:-1200}" --out "$out" \
-	-- tests/vm/guest/recipes.sh cmds >/dev/null
-rc=$?
-echo "# VM run: exit $rc in $(cat "$out/vm-seconds" 2>/dev/null) s; outputs in $out/cmds"
+vm_run "$out" "$kdir/linux/arch/x86/boot/bzImage" --timeout "${VFIOPM_VM_TIMEOUT:-1200}" \
+	-- tests/vm/guest/recipes.sh cmds
 [ "$rc" = 0 ] || not_ok "recipes VM run completed (exit $rc)"
 
 for id in $(printf '%s\n' "${!name[@]}" | sort); do

@@ -16,14 +16,11 @@ ok "unpatched test kernel builds ($(cat "$kdir/build-seconds") s when built)"
 
 out=$(mktemp -d /tmp/vfiopm-test.XXXXXX)
 # shellcheck disable=SC2016 # expanded in the guest
-"$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" \
-	--timeout "${VFIOPM_VM_TIMEOUT:-600}" --out "$out" -- sh -c '
+vm_run "$out" "$kdir/linux/arch/x86/boot/bzImage" -- sh -c '
 		t=/sys/kernel/tracing
 		ls $t/events >$VFIOPM_OUT/event-systems
 		"$1" "$VFIOPM_BDF" >$VFIOPM_OUT/kselftest.tap 2>&1' sh \
-	"$patched/linux/tools/testing/selftests/vfio/vfio_low_power_test" >/dev/null
-rc=$?
-echo "# VM run: exit $rc in $(cat "$out/vm-seconds" 2>/dev/null) s; results in $out"
+	"$patched/linux/tools/testing/selftests/vfio/vfio_low_power_test"
 [ -s "$out/kselftest.tap" ] || { not_ok "VM booted and ran the kselftest (exit $rc)"; exit 1; }
 
 kselftest_tap "unpatched kselftest" "$out/kselftest.tap"

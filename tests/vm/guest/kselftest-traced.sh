@@ -17,13 +17,7 @@ t=/sys/kernel/tracing
 dev=/sys/bus/pci/devices/$VFIOPM_BDF
 out=$VFIOPM_OUT
 
-wait_state() {
-	i=0
-	while [ "$(cat "$dev/power_state")" != "$1" ] && [ $i -lt 1000 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
-}
+. tests/vm/guest/lib.sh
 
 for sys in vfio vfio_pci; do
 	[ -d "$t/events/$sys" ] || { echo "no $sys trace events in this kernel"; exit 3; }

@@ -18,12 +18,7 @@ lp=tools/vfio-lowpower/vfio-lowpower
 dev=/sys/bus/pci/devices/$VFIOPM_BDF
 out=$VFIOPM_OUT
 
-wait_state() {
-	end=$(($(date +%s) + 15))
-	while [ "$(cat "$dev/power_state")" != "$1" ] && [ "$(date +%s)" -lt $end ]; do
-		sleep 0.05
-	done
-}
+. tests/vm/guest/lib.sh
 start_tool() {
 	echo "case $1" >>"$out/progress"
 	$tool --json --fail-on-imbalance --stacks >"$out/$1.jsonl" 2>"$out/$1.err" &
@@ -43,7 +38,7 @@ stop_tool() {
 }
 
 # leak: the module's pm_runtime_get_sync() keeps the device awake
-wait_state D3hot
+wait_state D3hot 15
 start_tool leak
 insmod "$ko" bdf="$VFIOPM_BDF" mode=leak
 $lp "$VFIOPM_BDF" read >/dev/null 2>&1
@@ -52,7 +47,7 @@ stop_tool leak
 rmmod vfiopm_fault; echo "rmmod $?" >>"$out/progress"
 
 # steal: vfio holds the session reference, the module drops it
-wait_state D3hot
+wait_state D3hot 15
 start_tool steal
 $lp "$VFIOPM_BDF" sleep:6000 read >/dev/null 2>&1 &
 lpid=$!
@@ -70,7 +65,7 @@ echo on >"$dev/power/control"
 echo auto >"$dev/power/control"
 
 # underflow: an extra put at count 0
-wait_state D3hot
+wait_state D3hot 15
 start_tool underflow
 insmod "$ko" bdf="$VFIOPM_BDF" mode=put
 stop_tool underflow

@@ -19,13 +19,7 @@ t=/sys/kernel/tracing
 dev=/sys/bus/pci/devices/$VFIOPM_BDF
 out=$VFIOPM_OUT
 
-wait_state() {
-	i=0
-	while [ "$(cat "$dev/power_state")" != "$1" ] && [ $i -lt 1000 ]; do
-		sleep 0.01
-		i=$((i + 1))
-	done
-}
+. tests/vm/guest/lib.sh
 # the tool prints its start record once attached
 wait_started() {
 	i=0
