@@ -45,7 +45,15 @@ enum {
 
 typedef struct {
 	int counter;
-} atomic_t;
+} __attribute__((preserve_access_index)) atomic_t;
+
+enum rpm_status {
+	RPM_INVALID = -1,
+	RPM_ACTIVE = 0,
+	RPM_RESUMING,
+	RPM_SUSPENDED,
+	RPM_SUSPENDING,
+};
 
 struct kobject {
 	const char *name;
@@ -57,6 +65,7 @@ struct device_driver {
 
 struct dev_pm_info {
 	atomic_t usage_count;
+	enum rpm_status runtime_status;
 } __attribute__((preserve_access_index));
 
 struct device {

@@ -12,10 +12,10 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "vfiopm-trace.h"
+#include "vfiopm-balance.h"
 
 #define RPM_ASYNC	0x01
 #define RPM_GET_PUT	0x04
-#define EINVAL		22
 
 const volatile int targ_tgid = 0;
 const volatile bool filter_dev = false;
@@ -127,9 +127,13 @@ static __always_inline void hist_add(u64 dev_id, u32 kind, u64 ns)
 	__sync_fetch_and_add(&h->slots[slot], 1);
 }
 
+/*
+ * dev and vdev are BTF pointers (tracepoint and fentry arguments): direct
+ * loads, which cost much less than bpf_probe_read_kernel on the hot path.
+ */
 static __always_inline int usage_of(struct device *dev)
 {
-	return BPF_CORE_READ(dev, power.usage_count.counter);
+	return dev->power.usage_count.counter;
 }
 
 static __always_inline bool is_vfio_pci(struct device *dev)
@@ -177,7 +181,7 @@ static __always_inline struct dev_state *dev_get(struct device *dev, bool check_
 
 static __always_inline struct device *vdev_dev(struct vfio_pci_core_device *vdev)
 {
-	return (struct device *)&BPF_CORE_READ(vdev, pdev)->dev;
+	return &vdev->pdev->dev;
 }
 
 static __always_inline struct event *ev_new(void)
@@ -232,110 +236,61 @@ static __always_inline void ev_fill(struct event *e, struct dev_state *s, u64 id
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
-/* Walks the model to the count the event reports; flags what it cannot explain. */
-static __always_inline u32 model_check(struct dev_state *s, int usage, int *delta)
-{
-	if (s->model < 0 || s->model == usage) {
-		s->model = usage;
-		return 0;
-	}
-	*delta = usage - s->model;
-	s->model = usage;
-	return FL_UNEXPLAINED;
-}
-
-/*
- * A get in the balance model. Per-device pairings use owner 0; per-task ones
- * the thread id. Inverted pairings (low power, binding) start with the put.
- */
-static __always_inline u32 ref_get(struct dev_state *s, u64 id, u32 pairing, u64 owner,
-				   const u64 *ips, u32 cmd, u64 now, u64 *age)
+/* A get in the balance model: the owner's slot, memleak-style. */
+static __always_inline u32 ref_get(u64 id, u32 pairing, u64 owner, u32 tid, const u64 *ips,
+				   u32 cmd, u64 now, u64 *age)
 {
 	struct ref_key k = { .dev_id = id, .owner = owner, .pairing = pairing };
 	struct ref_val *v = bpf_map_lookup_elem(&refs, &k);
 	struct ref_val nv = {};
+	int act;
+	u32 flags = slot_get(v, pairing, now, age, &act);
 
-	if (v) {
-		if (v->count < 0) {	/* an inverted pairing closes */
-			*age = now - v->ts;
-			bpf_map_delete_elem(&refs, &k);
-			return 0;
-		}
-		if (v->count == 0) {	/* a task's slot, reused: no map update on the hot path */
-			v->count = 1;
-			v->ts = now;
-			v->cmd = cmd;
-			__builtin_memcpy(v->ips, ips, sizeof(v->ips));
-			return 0;
-		}
-		v->count++;
-		return pairing == PAIR_SRIOV || pairing == PAIR_RESET ? 0 : FL_DOUBLE_GET;
+	if (act == SLOT_FILL && v) {	/* in place: no map update on the hot path */
+		v->cmd = cmd;
+		__builtin_memcpy(v->ips, ips, sizeof(v->ips));
+	} else if (act == SLOT_DELETE) {
+		bpf_map_delete_elem(&refs, &k);
+	} else if (act == SLOT_CREATE) {
+		nv.ts = now;
+		__builtin_memcpy(nv.ips, ips, sizeof(nv.ips));
+		nv.pid = tid;
+		nv.count = 1;
+		nv.cmd = cmd;
+		bpf_get_current_comm(nv.comm, sizeof(nv.comm));
+		bpf_map_update_elem(&refs, &k, &nv, BPF_ANY);
 	}
-	if (pairing == PAIR_LOW_POWER || pairing == PAIR_BINDING)
-		return 0;	/* its put predates tracing */
-	nv.ts = now;
-	__builtin_memcpy(nv.ips, ips, sizeof(nv.ips));
-	nv.pid = (u32)bpf_get_current_pid_tgid();
-	nv.count = 1;
-	nv.cmd = cmd;
-	bpf_get_current_comm(nv.comm, sizeof(nv.comm));
-	bpf_map_update_elem(&refs, &k, &nv, BPF_ANY);
-	return 0;
+	return flags;
 }
 
-static __always_inline u32 ref_put(struct dev_state *s, u64 id, u32 pairing, u64 owner,
+static __always_inline u32 ref_put(struct dev_state *s, u64 id, u32 pairing, u64 owner, u32 tid,
 				   const u64 *ips, u64 now, u64 *age)
 {
 	struct ref_key k = { .dev_id = id, .owner = owner, .pairing = pairing };
 	struct ref_val *v = bpf_map_lookup_elem(&refs, &k);
 	struct ref_val nv = {};
+	int act;
+	u32 flags = slot_put(v, pairing, owner, now, s->ts_first, age, &act);
 
-	if (v && v->count != 0) {
-		*age = now - v->ts;
-		if (v->count < 0)
-			return FL_DOUBLE_GET;	/* second entry without exit */
-		if (--v->count == 0 && owner == 0)
-			bpf_map_delete_elem(&refs, &k);
-		return 0;
-	}
-	if (pairing == PAIR_LOW_POWER || pairing == PAIR_BINDING) {
+	if (act == SLOT_DELETE) {
+		bpf_map_delete_elem(&refs, &k);
+	} else if (act == SLOT_CREATE) {
 		nv.ts = now;
 		__builtin_memcpy(nv.ips, ips, sizeof(nv.ips));
-		nv.pid = (u32)bpf_get_current_pid_tgid();
+		nv.pid = tid;
 		nv.count = -1;
 		bpf_get_current_comm(nv.comm, sizeof(nv.comm));
 		bpf_map_update_elem(&refs, &k, &nv, BPF_ANY);
-		return 0;
 	}
-	/*
-	 * No get seen. Per-device references (an open session) may predate
-	 * tracing; a per-task one only if the task was in that call at start.
-	 */
-	if (owner == 0 || now - s->ts_first < 100000000ULL)
-		return FL_INCONCLUSIVE;
-	return FL_NO_GET;
-}
-
-static __always_inline u32 reason_pairing(int reason)
-{
-	switch (reason) {
-	case 0: return PAIR_REGION;
-	case 1: case 2: return PAIR_SESSION;
-	case 3: case 4: return PAIR_LOW_POWER;
-	case 5: case 6: return PAIR_BINDING;
-	case 7: return PAIR_SRIOV;
-	case 8: return PAIR_RESET;
-	}
-	return PAIR_NONE;
+	return flags;
 }
 
 /*
  * A vfio event claims the rpm get/put its task made just before (and its
  * frames), and marks the task as a vfio task.
  */
-static __always_inline void task_claim(u64 id, u64 *ips, bool want_ips)
+static __always_inline void task_claim(u32 tid, u64 id, u64 *ips, bool want_ips)
 {
-	u32 tid = (u32)bpf_get_current_pid_tgid();
 	struct rpm_stash *st = bpf_map_lookup_elem(&stash, &tid);
 	struct rpm_stash nst = {};
 
@@ -361,7 +316,7 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 	struct dev_state *s = dev_get(dev, false);
 	int usage = usage_of(dev), delta = 0, stack_id = -1;
 	u64 ips[SITE_DEPTH] = {};
-	u64 owner = pairing == PAIR_IOCTL || pairing == PAIR_REGION ? tid : 0;
+	u64 owner = pairing_owner(pairing, tid);
 	struct event *e;
 
 	if (!s)
@@ -369,43 +324,26 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 	/* get_noresume and put_noidle are inline: no rpm event, take the frames here */
 	if (op == OP_GET_NORESUME || op == OP_PUT_NOIDLE) {
 		bpf_get_stack(ctx, ips, sizeof(ips), 0);
-		task_claim(id, ips, false);
+		task_claim(tid, id, ips, false);
 	} else {
-		task_claim(id, ips, true);
+		task_claim(tid, id, ips, true);
 	}
 
 	if (get) {
-		if (ret == 0) {
-			s->gets++;
-			/* a resume already counted this task's resume_and_get */
-			if (op == OP_RESUME_AND_GET && s->pending_tid == (int)tid) {
-				s->pending_tid = -1;
-				if (s->ts_wake_req) {
-					lat = now - s->ts_wake_req;
-					hist_add(id, H_RESUME, lat);
-					s->ts_wake_req = 0;
-				}
-			} else if (s->model >= 0) {
-				s->model++;
-			}
-			flags |= ref_get(s, id, pairing, owner, ips, cmd, now, &age);
+		/* the get a resume already counted: its latency is the wake's */
+		if (ret == 0 && model_get(s, op, tid) && s->ts_wake_req) {
+			lat = now - s->ts_wake_req;
+			hist_add(id, H_RESUME, lat);
+			s->ts_wake_req = 0;
 		}
+		if (ret == 0)
+			flags |= ref_get(id, pairing, owner, tid, ips, cmd, now, &age);
 	} else {
-		bool underflow = ret == -EINVAL ||
-				 (op == OP_PUT_NOIDLE && s->model == 0 && usage == 0);
-
-		if (underflow) {
-			flags |= FL_UNDERFLOW;
-		} else {
-			if (s->model > 0)
-				s->model--;
-			flags |= ref_put(s, id, pairing, owner, ips, now, &age);
-		}
-		s->puts++;
+		flags |= model_put(s, op, reason, ret, usage);
+		if (!(flags & FL_UNDERFLOW))
+			flags |= ref_put(s, id, pairing, owner, tid, ips, now, &age);
 		if (usage == 0)
 			s->ts_idle = now;
-		if (reason == 2 && s->engaged)
-			flags |= FL_ENTRY_AT_CLOSE;
 	}
 	flags |= model_check(s, usage, &delta);
 	if (flags & ~FL_INCONCLUSIVE) {
@@ -438,14 +376,14 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 SEC("tp_btf/vfio_device_pm_get")
 int BPF_PROG(vfio_device_pm_get, struct vfio_device *vd, unsigned int cmd, int ret)
 {
-	return on_ref(ctx, BPF_CORE_READ(vd, dev), EV_DEVICE_PM_GET, true, OP_RESUME_AND_GET,
+	return on_ref(ctx, vd->dev, EV_DEVICE_PM_GET, true, OP_RESUME_AND_GET,
 		      0xff, PAIR_IOCTL, cmd, ret);
 }
 
 SEC("tp_btf/vfio_device_pm_put")
 int BPF_PROG(vfio_device_pm_put, struct vfio_device *vd, unsigned int cmd, int ret)
 {
-	return on_ref(ctx, BPF_CORE_READ(vd, dev), EV_DEVICE_PM_PUT, false, OP_PUT,
+	return on_ref(ctx, vd->dev, EV_DEVICE_PM_PUT, false, OP_PUT,
 		      0xff, PAIR_IOCTL, cmd, ret);
 }
 
@@ -558,10 +496,7 @@ int BPF_PROG(vfio_pci_runtime_resume, struct vfio_pci_core_device *vdev)
 		return 0;
 	from = s->dstate;
 	res = resumed(s, (u64)dev, now);
-	/* the pending get of this task: see docs/tracepoints.md "Ordering" */
-	if (s->model >= 0 && usage == s->model + 1) {
-		s->model++;
-		s->pending_tid = tid;
+	if (model_resume(s, usage, tid)) {
 		st = bpf_map_lookup_elem(&stash, &tid);
 		s->ts_wake_req = st && st->dev_id == (u64)dev && now - st->ts < 1000000000ULL ?
 				 st->ts : now;
@@ -686,19 +621,18 @@ static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool
 
 	if (!(flags & RPM_GET_PUT))
 		return 0;
-	s = dev_get(dev, true);
-	if (!s)
-		return 0;
 	if (!stock_mode) {
 		old = bpf_map_lookup_elem(&stash, &tid);
 		if (old && old->vfio_task) {
-			/* vfio's own: its event follows; only the wake time is needed */
-			if (get && s->suspended) {
+			/* vfio's own: its event follows; only a wake request's time is needed */
+			if (get && dev->power.runtime_status >= RPM_SUSPENDED) {
 				old->ts = bpf_ktime_get_ns();
 				old->dev_id = (u64)dev;
 			}
 			return 0;
 		}
+		if (!dev_get(dev, true))
+			return 0;
 		/* a get and its put with no vfio event between: balanced, not vfio's */
 		if (old && old->pending && !get && old->kind == STASH_GET &&
 		    old->dev_id == (u64)dev) {
@@ -714,6 +648,9 @@ static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool
 		bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
 		return 0;
 	}
+	s = dev_get(dev, true);
+	if (!s)
+		return 0;
 	usage = usage_of(dev);
 	if (get) {
 		s->gets++;
@@ -825,7 +762,7 @@ int BPF_PROG(pm_runtime_idle_exit, struct device *dev, int rpmflags, int ret)
 	struct dev_state *s;
 	struct event *e;
 
-	if (ret != -EINVAL || !(rpmflags & RPM_GET_PUT))
+	if (ret != -BAL_EINVAL || !(rpmflags & RPM_GET_PUT))
 		return 0;
 	s = dev_get(dev, true);
 	if (!s)
@@ -867,7 +804,7 @@ SEC("fexit/vfio_pci_core_ioctl_feature")
 int BPF_PROG(vfio_pci_core_ioctl_feature, struct vfio_device *vd, u32 flags, void *arg,
 	     unsigned long argsz, int ret)
 {
-	struct device *dev = BPF_CORE_READ(vd, dev);
+	struct device *dev = vd->dev;
 	u32 feature = flags & VFIO_DEVICE_FEATURE_MASK;
 	struct dev_state *s;
 	struct event *e;

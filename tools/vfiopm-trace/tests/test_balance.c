@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * Unit tests: the balance rules the BPF programs run (bpf/vfiopm-balance.h),
+ * driven through sequences of gets, puts and resumes like the kernel's. The
+ * outstanding-reference map is a small table here, updated the way
+ * ref_get()/ref_put() in bpf/vfiopm-trace.bpf.c update the BPF map.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tool.h"
+#include "vfiopm-balance.h"
+
+#define MS 1000000ULL
+#define NSLOTS 16
+
+struct slot {
+	bool used;
+	struct ref_key k;
+	struct ref_val v;
+};
+
+struct sim {
+	struct dev_state s;
+	struct slot refs[NSLOTS];
+	__u64 now;
+	int usage;		/* the device's real usage count */
+};
+
+static struct ref_val *lookup(struct sim *m, const struct ref_key *k)
+{
+	for (int i = 0; i < NSLOTS; i++)
+		if (m->refs[i].used && !memcmp(&m->refs[i].k, k, sizeof(*k)))
+			return &m->refs[i].v;
+	return NULL;
+}
+
+static void update(struct sim *m, const struct ref_key *k, int count)
+{
+	for (int i = 0; i < NSLOTS; i++) {
+		if (m->refs[i].used)
+			continue;
+		m->refs[i] = (struct slot){ .used = true, .k = *k };
+		m->refs[i].v.count = count;
+		m->refs[i].v.ts = m->now;
+		return;
+	}
+	fail_msg("slot table full");
+}
+
+static void delete(struct sim *m, const struct ref_key *k)
+{
+	for (int i = 0; i < NSLOTS; i++)
+		if (m->refs[i].used && !memcmp(&m->refs[i].k, k, sizeof(*k)))
+			m->refs[i].used = false;
+}
+
+static int outstanding(struct sim *m)
+{
+	int n = 0;
+
+	for (int i = 0; i < NSLOTS; i++)
+		if (m->refs[i].used && m->refs[i].v.count != 0)
+			n++;
+	return n;
+}
+
+static void sim_init(struct sim *m, int usage, int model)
+{
+	memset(m, 0, sizeof(*m));
+	m->usage = usage;
+	m->s.model = model;
+	m->s.pending_tid = -1;
+	m->now = 1000 * MS;
+	m->s.ts_first = m->now;
+}
+
+/* One get or put as on_ref() does it; returns the flags of the event. */
+static __u32 ref(struct sim *m, bool get, int op, int reason, __u32 tid, int ret)
+{
+	__u32 pairing = reason < 0 ? PAIR_IOCTL : reason_pairing(reason);
+	struct ref_key k = { .owner = pairing_owner(pairing, tid), .pairing = pairing };
+	__u64 age = 0;
+	__u32 flags = 0;
+	int act = SLOT_KEEP, delta = 0;
+
+	m->now += MS;
+	if (get && ret == 0) {
+		m->usage++;
+		model_get(&m->s, op, tid);
+		flags |= slot_get(lookup(m, &k), pairing, m->now, &age, &act);
+		if (act == SLOT_CREATE)
+			update(m, &k, 1);
+	} else if (!get) {
+		if (ret == 0 && m->usage > 0)
+			m->usage--;
+		flags |= model_put(&m->s, op, reason, ret, m->usage);
+		if (!(flags & FL_UNDERFLOW)) {
+			flags |= slot_put(lookup(m, &k), pairing, k.owner, m->now, m->s.ts_first,
+					  &age, &act);
+			if (act == SLOT_CREATE)
+				update(m, &k, -1);
+		}
+	}
+	if (act == SLOT_DELETE)
+		delete(m, &k);
+	return flags | model_check(&m->s, m->usage, &delta);
+}
+
+static __u32 get(struct sim *m, int op, int reason, __u32 tid)
+{
+	return ref(m, true, op, reason, tid, 0);
+}
+
+static __u32 put(struct sim *m, int op, int reason, __u32 tid)
+{
+	return ref(m, false, op, reason, tid, 0);
+}
+
+enum { R_REGION, R_ENABLE, R_DISABLE, R_ENTRY, R_EXIT, R_REGISTER, R_UNREGISTER, R_SRIOV };
+#define IOCTL (-1)
+
+static void test_pairings(void **state)
+{
+	(void)state;
+	assert_int_equal(reason_pairing(0), PAIR_REGION);
+	assert_int_equal(reason_pairing(2), PAIR_SESSION);
+	assert_int_equal(reason_pairing(3), PAIR_LOW_POWER);
+	assert_int_equal(reason_pairing(4), PAIR_LOW_POWER);
+	assert_int_equal(reason_pairing(6), PAIR_BINDING);
+	assert_int_equal(reason_pairing(8), PAIR_RESET);
+	assert_int_equal(reason_pairing(42), PAIR_NONE);
+	assert_int_equal(pairing_owner(PAIR_REGION, 7), 7);
+	assert_int_equal(pairing_owner(PAIR_IOCTL, 7), 7);
+	assert_int_equal(pairing_owner(PAIR_SESSION, 7), 0);
+}
+
+/* open, ioctls and reads, low power entry and exit, close: nothing flagged */
+static void test_balanced_session(void **state)
+{
+	struct sim m;
+
+	(void)state;
+	sim_init(&m, 0, 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 10), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 10), 0);
+		assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), 0);
+		assert_int_equal(put(&m, OP_PUT, R_REGION, 11), 0);
+		assert_int_equal(put(&m, OP_PUT, IOCTL, 10), 0);
+	}
+	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 10), 0);
+	m.s.engaged = 1;
+	assert_int_equal(m.usage, 0);
+	assert_int_equal(outstanding(&m), 2);	/* the open session, the engagement */
+	assert_int_equal(get(&m, OP_GET_NORESUME, R_EXIT, 10), 0);
+	m.s.engaged = 0;
+	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 10), 0);
+	assert_int_equal(m.s.model, 0);
+	assert_int_equal(m.s.gets, 8);
+	assert_int_equal(m.s.puts, 8);
+	assert_int_equal(outstanding(&m), 0);
+}
+
+/* A region reference never dropped stays outstanding; the next get by that owner is a double get. */
+static void test_leak_and_double_get(void **state)
+{
+	struct sim m;
+
+	(void)state;
+	sim_init(&m, 1, 1);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), 0);
+	assert_int_equal(outstanding(&m), 1);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), FL_DOUBLE_GET);
+	/* another task's region get is its own */
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 12), 0);
+	/* SR-IOV holds one per VF: not a double get */
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_SRIOV, 10), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_SRIOV, 10), 0);
+}
+
+static void test_put_without_get(void **state)
+{
+	struct sim m;
+
+	(void)state;
+	sim_init(&m, 2, 2);
+	/* within 100 ms of first sight the get may predate tracing */
+	assert_int_equal(put(&m, OP_PUT, R_REGION, 11), FL_INCONCLUSIVE);
+	m.now += 200 * MS;
+	assert_int_equal(put(&m, OP_PUT, IOCTL, 11), FL_NO_GET);
+	/* an open session's reference may always predate tracing */
+	m.usage = m.s.model = 1;
+	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 10), FL_INCONCLUSIVE);
+}
+
+static void test_underflow(void **state)
+{
+	struct sim m;
+
+	(void)state;
+	sim_init(&m, 0, 0);
+	assert_int_equal(ref(&m, false, OP_PUT, R_DISABLE, 10, -22) & FL_UNDERFLOW, FL_UNDERFLOW);
+	assert_int_equal(m.s.model, 0);
+	/* put_noidle is clamped at 0 by the PM core: the count did not move */
+	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 10) & FL_UNDERFLOW, FL_UNDERFLOW);
+	assert_int_equal(m.s.puts, 2);
+	assert_int_equal(outstanding(&m), 0);
+}
+
+/* A second LOW_POWER_ENTRY without EXIT; the last close while engaged. */
+static void test_entry_rules(void **state)
+{
+	struct sim m;
+
+	(void)state;
+	sim_init(&m, 2, 2);
+	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 10), 0);
+	m.s.engaged = 1;
+	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 10), FL_DOUBLE_GET);
+	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 10) & FL_ENTRY_AT_CLOSE, FL_ENTRY_AT_CLOSE);
+}
+
+/* The put of an inverted pairing opens it; a get with nothing open predates tracing. */
+static void test_inverted_pairings(void **state)
+{
+	struct sim m;
+
+	(void)state;
+	sim_init(&m, 1, 1);
+	assert_int_equal(get(&m, OP_GET_NORESUME, R_EXIT, 10), 0);
+	assert_int_equal(get(&m, OP_GET_NORESUME, R_UNREGISTER, 10), 0);
+	assert_int_equal(outstanding(&m), 0);
+	assert_int_equal(put(&m, OP_PUT, R_REGISTER, 10), 0);
+	assert_int_equal(outstanding(&m), 1);
+	assert_int_equal(get(&m, OP_GET_NORESUME, R_UNREGISTER, 10), 0);
+	assert_int_equal(outstanding(&m), 0);
+}
+
+/*
+ * docs/tracepoints.md "Ordering": a resume_and_get is counted before the
+ * resume it triggers, so the resume shows the count one above the model and
+ * the get's own event must not count it again.
+ */
+static void test_resume_counts_pending_get(void **state)
+{
+	struct sim m;
+	int delta = 0;
+
+	(void)state;
+	sim_init(&m, 0, 0);
+	m.usage = 1;	/* the kernel counted task 11's get, then resumed */
+	assert_true(model_resume(&m.s, m.usage, 11));
+	assert_int_equal(model_check(&m.s, m.usage, &delta), 0);
+	m.usage = 0;	/* ref() adds the get to the real count: it is already there */
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), 0);
+	assert_int_equal(m.s.model, 1);
+	assert_int_equal(m.s.pending_tid, -1);
+	/* a resume at the model's count belongs to no pending get */
+	assert_false(model_resume(&m.s, m.usage, 12));
+	/* another task's get after it is counted normally */
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 12), 0);
+	assert_int_equal(m.s.model, 2);
+}
+
+static void test_unexplained_and_unknown(void **state)
+{
+	struct sim m;
+	int delta = 0;
+
+	(void)state;
+	sim_init(&m, 3, -1);	/* no seed: the first event syncs the model */
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), 0);
+	assert_int_equal(m.s.model, 4);
+	m.usage += 2;		/* two references taken outside vfio */
+	assert_int_equal(put(&m, OP_PUT, R_REGION, 11), FL_UNEXPLAINED);
+	assert_int_equal(m.s.model, 5);
+	assert_int_equal(model_check(&m.s, 4, &delta), FL_UNEXPLAINED);
+	assert_int_equal(delta, -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pairings),
+		cmocka_unit_test(test_balanced_session),
+		cmocka_unit_test(test_leak_and_double_get),
+		cmocka_unit_test(test_put_without_get),
+		cmocka_unit_test(test_underflow),
+		cmocka_unit_test(test_entry_rules),
+		cmocka_unit_test(test_inverted_pairings),
+		cmocka_unit_test(test_resume_counts_pending_get),
+		cmocka_unit_test(test_unexplained_and_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
