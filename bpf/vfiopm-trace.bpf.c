@@ -20,7 +20,8 @@
 const volatile int targ_tgid = 0;
 const volatile bool filter_dev = false;
 const volatile bool stock_mode = false;
-const volatile bool quiet_rw = false;	/* do not emit balanced region/ioctl events */
+/* balanced region/ioctl get/put: counted, emitted only where power state moves */
+const volatile bool quiet_rw = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -351,7 +352,9 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 		stack_id = bpf_get_stackid(ctx, &stacks, 0);
 	}
 
-	if (!flags && (quiet_rw && (pairing == PAIR_REGION || pairing == PAIR_IOCTL)))
+	/* a quiet get still shows when it woke the device, a put when it let it idle */
+	if (!flags && quiet_rw && (pairing == PAIR_REGION || pairing == PAIR_IOCTL) &&
+	    !(get ? lat : usage == 0))
 		return 0;
 	if (!flags && !task_wanted())
 		return 0;

@@ -376,9 +376,9 @@ void print_summary(bool final)
 		scan_foreign(10000000ULL);
 	check_lost();
 	if (!env.json)
-		printf("\n%-12s %8s %8s %7s %9s %9s %9s %6s %7s %6s %5s %7s\n", "DEVICE",
-		       "SUSPENDS", "RESUMES", "LOWPWR%", "RES_P50us", "RES_P99us", "RES_MAXus",
-		       "WAKES", "ENTRIES", "EXITS", "REFS", "FLAGGED");
+		printf("\n%-12s %8s %8s %7s %9s %9s %9s %6s %7s %6s %9s %9s %5s %7s\n",
+		       "DEVICE", "SUSPENDS", "RESUMES", "LOWPWR%", "RES_P50us", "RES_P99us",
+		       "RES_MAXus", "WAKES", "ENTRIES", "EXITS", "GETS", "PUTS", "REFS", "FLAGGED");
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		struct sysfs_state ss;
 		struct dev_user *du;
@@ -438,13 +438,15 @@ void print_summary(bool final)
 			json_str(stdout, ss.power_state);
 			printf(",\"lost\":%llu}\n", (unsigned long long)lost_seen);
 		} else {
-			printf("%-12s %8llu %8llu %7.2f %9.1f %9.1f %9.1f %6llu %7llu %6llu %5d %7lu\n",
+			printf("%-12s %8llu %8llu %7.2f %9.1f %9.1f %9.1f %6llu %7llu %6llu %9llu %9llu "
+			       "%5d %7lu\n",
 			       s.name, (unsigned long long)s.suspends, (unsigned long long)s.resumes,
 			       elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0,
 			       (double)(du->resume.n ? samples_pct(&du->resume, 50) : hp50) / 1e3,
 			       (double)(du->resume.n ? samples_pct(&du->resume, 99) : hp99) / 1e3,
 			       (double)samples_max(&du->resume) / 1e3, (unsigned long long)s.wakes,
-			       (unsigned long long)s.entries, (unsigned long long)s.exits, refs,
+			       (unsigned long long)s.entries, (unsigned long long)s.exits,
+			       (unsigned long long)s.gets, (unsigned long long)s.puts, refs,
 			       du->flagged);
 		}
 		if (final)
@@ -479,6 +481,9 @@ void print_start(void)
 				   "rpm:* tracepoints and fentry/fexit, no vfiopm tracepoints");
 		if (!full_mode)
 			printf("vfiopm-trace: cannot see in stock mode: %s\n", blind);
+		if (!env.all && !env.summary)
+			printf("vfiopm-trace: region read/write and ioctl get/put that balance are "
+			       "counted (GETS/PUTS in the summary), not shown; -a shows them\n");
 	}
 	for (int i = 0; i < n; i++) {
 		struct sysfs_state ss;

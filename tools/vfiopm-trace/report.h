@@ -9,7 +9,8 @@ struct env {
 	char devs[MAX_DEVS][DEV_NAME_LEN];
 	int ndevs;
 	int pid;
-	bool json, summary, hist, stacks, fail_on_imbalance, verbose, quiet_rw, verify;
+	bool json, summary, hist, stacks, fail_on_imbalance, verbose, verify;
+	bool all, no_rw;	/* balanced region/ioctl get/put: show, hide */
 	int interval, duration;
 };
 extern struct env env;

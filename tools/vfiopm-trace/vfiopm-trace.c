@@ -31,6 +31,7 @@ static const char doc[] =
 	"\n"
 	"EXAMPLES:\n"
 	"  vfiopm-trace                  # live view of every vfio-pci device\n"
+	"  vfiopm-trace -a               # ... with every region/ioctl get and put\n"
 	"  vfiopm-trace -d 0000:01:00.0  # one device\n"
 	"  vfiopm-trace --json > log     # JSON lines for vfiopm-check\n"
 	"  vfiopm-trace -s -H --duration 60 --fail-on-imbalance\n"
@@ -50,8 +51,10 @@ static const struct argp_option opts[] = {
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
 	{ "stacks", OPT_STACKS, NULL, 0, "Print kernel stacks of flagged references", 0 },
 	{ "fail-on-imbalance", OPT_FAIL, NULL, 0, "Exit 1 when anything was flagged", 0 },
+	{ "all", 'a', NULL, 0,
+	  "Live view: also show region read/write and ioctl get/put that balance", 0 },
 	{ "no-rw", OPT_NO_RW, NULL, 0,
-	  "Do not report balanced region and ioctl get/put (they are still checked)", 0 },
+	  "--json: leave out region read/write and ioctl get/put that balance", 0 },
 	{ "verify", OPT_VERIFY, NULL, 0,
 	  "Load each BPF program through the verifier, print one TAP line each, exit", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf debug output", 0 },
@@ -91,11 +94,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_DURATION: env.duration = (int)num_arg(arg, state, 1); break;
 	case OPT_STACKS: env.stacks = true; break;
 	case OPT_FAIL: env.fail_on_imbalance = true; break;
-	case OPT_NO_RW: env.quiet_rw = true; break;
+	case 'a': env.all = true; break;
+	case OPT_NO_RW: env.no_rw = true; break;
 	case OPT_VERIFY: env.verify = true; break;
 	case 'v': env.verbose = true; break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument: %s", arg); break;
+	case ARGP_KEY_END:
+		if (env.all && env.no_rw)
+			argp_error(state, "-a/--all and --no-rw contradict each other");
+		break;
 	default: return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
@@ -302,7 +310,8 @@ int main(int argc, char **argv)
 	obj->rodata->targ_tgid = env.pid;
 	obj->rodata->filter_dev = env.ndevs > 0;
 	obj->rodata->stock_mode = !full_mode;
-	obj->rodata->quiet_rw = env.quiet_rw;
+	/* a person reads transitions and flags; a log for vfiopm-check keeps everything */
+	obj->rodata->quiet_rw = env.json ? env.no_rw : !env.all;
 	for (size_t i = 0; i < NPROGS; i++) {
 		struct bpf_program *p = bpf_object__find_program_by_name(obj->obj, progs[i].name);
 		bool on = (progs[i].modes & (full_mode ? M_FULL : M_STOCK)) &&
@@ -374,8 +383,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		now = now_ns();
 		if (next_interval && now >= next_interval) {
-			if (env.summary || env.hist)
-				print_summary(false);
+			print_summary(false);
 			next_interval += (__u64)env.interval * 1000000000ULL;
 		}
 		if (deadline && now >= deadline)
