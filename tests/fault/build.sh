@@ -8,7 +8,9 @@ src=$(cd "$(dirname "$0")" && pwd)
 . "$src/../../scripts/lib.sh"
 kdir=${1:?usage: build.sh KDIR}
 [ -f "$kdir/Module.symvers" ] || die "$kdir is not a built kernel tree (no Module.symvers)"
-key=$(cat "$src/vfiopm_fault.c" "$src/Makefile" "$kdir/include/config/kernel.release" | sha256sum | cut -c1-16)
+# kernel.release alone does not change with the config: key by the tree too
+key=$( (cat "$src/vfiopm_fault.c" "$src/Makefile" "$kdir/Module.symvers" "$kdir/.config"
+	cd "$kdir" && pwd) | sha256sum | cut -c1-16)
 out=$VFIOPM_CACHE/fault-$key
 if [ ! -f "$out/vfiopm_fault.ko" ]; then
 	rm -rf "$out"
