@@ -64,6 +64,8 @@ tap(not any(r["type"] in ("lost", "flag") or "flags" in r for r in recs), "nothi
 s = [r for r in recs if r["type"] == "summary"]
 tap(s and s[-1]["suspends"] == n["pci_pm_runtime_suspend"] and s[-1]["lowpower_pct"] > 0,
     "summary agrees with the events")
+tap(s and s[-1]["resume_max_ns"] >= s[-1]["resume_p99_ns"] >= s[-1]["resume_p50_ns"] > 0,
+    "summary: resume latency p50 <= p99 <= max, from the histogram")
 sys.exit(1 if bad else 0)
 PY
 	check "stock $kver: live view prints the mode and blind spots" \

@@ -382,7 +382,7 @@ void print_summary(bool final)
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		struct sysfs_state ss;
 		struct dev_user *du;
-		__u64 lp, hp50 = 0, hp99 = 0;
+		__u64 lp, hp50 = 0, hp99 = 0, hmax = 0;
 		int refs;
 
 		key = next;
@@ -398,6 +398,7 @@ void print_summary(bool final)
 			if (!bpf_map_lookup_elem(fds.hists, &hk, &h)) {
 				hp50 = hist_pct(h.slots, HIST_SLOTS, 50) * 1000;
 				hp99 = hist_pct(h.slots, HIST_SLOTS, 99) * 1000;
+				hmax = hist_pct(h.slots, HIST_SLOTS, 100) * 1000;
 			}
 		}
 		refs = dev_outstanding(key, false) + (du->foreign > 0 ? du->foreign : 0);
@@ -430,7 +431,7 @@ void print_summary(bool final)
 			       elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0,
 			       (unsigned long long)(du->resume.n ? samples_pct(&du->resume, 50) : hp50),
 			       (unsigned long long)(du->resume.n ? samples_pct(&du->resume, 99) : hp99),
-			       (unsigned long long)samples_max(&du->resume),
+			       (unsigned long long)(du->resume.n ? samples_max(&du->resume) : hmax),
 			       (unsigned long long)s.wakes, (unsigned long long)s.entries,
 			       (unsigned long long)s.exits, (unsigned long long)s.gets,
 			       (unsigned long long)s.puts, refs, du->flagged,
@@ -444,7 +445,8 @@ void print_summary(bool final)
 			       elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0,
 			       (double)(du->resume.n ? samples_pct(&du->resume, 50) : hp50) / 1e3,
 			       (double)(du->resume.n ? samples_pct(&du->resume, 99) : hp99) / 1e3,
-			       (double)samples_max(&du->resume) / 1e3, (unsigned long long)s.wakes,
+			       (double)(du->resume.n ? samples_max(&du->resume) : hmax) / 1e3,
+			       (unsigned long long)s.wakes,
 			       (unsigned long long)s.entries, (unsigned long long)s.exits,
 			       (unsigned long long)s.gets, (unsigned long long)s.puts, refs,
 			       du->flagged);
