@@ -609,6 +609,34 @@ int BPF_PROG(vfio_pci_set_power_state, struct vfio_pci_core_device *vdev, int fr
 }
 
 /*
+ * Stock mode: the reason and owner of a reference are not visible, so gets
+ * and puts pair per task. The stack is taken for a task's oldest unpaired get
+ * only: a config-space read inside an open session costs a lookup.
+ */
+static __always_inline void task_ref(void *ctx, u64 id, u32 tid, bool get, u64 now)
+{
+	struct ref_key k = { .dev_id = id, .owner = tid, .pairing = PAIR_TASK };
+	struct ref_val *v = bpf_map_lookup_elem(&refs, &k);
+	struct ref_val nv = {};
+
+	if (v) {
+		v->count += get ? 1 : -1;
+		if (get && v->count == 1) {
+			v->ts = now;
+			bpf_get_stack(ctx, v->ips, sizeof(v->ips), 0);
+		}
+		return;
+	}
+	nv.count = get ? 1 : -1;
+	nv.ts = now;
+	nv.pid = tid;
+	if (get)
+		bpf_get_stack(ctx, nv.ips, sizeof(nv.ips), 0);
+	bpf_get_current_comm(nv.comm, sizeof(nv.comm));
+	bpf_map_update_elem(&refs, &k, &nv, BPF_ANY);
+}
+
+/*
  * rpm:* with RPM_GET_PUT: a usage-count get (rpm_resume) or put (rpm_idle,
  * rpm_suspend, rpm_usage). In full mode the vfio event that follows in the
  * same task takes the stash (and its stack); what is left was done outside
@@ -621,6 +649,7 @@ static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool
 	struct dev_state *s;
 	struct event *e;
 	int usage;
+	u64 now;
 
 	if (!(flags & RPM_GET_PUT))
 		return 0;
@@ -655,16 +684,18 @@ static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool
 	if (!s)
 		return 0;
 	usage = usage_of(dev);
+	now = bpf_ktime_get_ns();
 	if (get) {
 		s->gets++;
 		if (s->suspended)
-			s->ts_wake_req = bpf_ktime_get_ns();
+			s->ts_wake_req = now;
 	} else {
 		s->puts++;
 		if (usage == 0)
-			s->ts_idle = bpf_ktime_get_ns();
+			s->ts_idle = now;
 	}
 	s->model = usage;
+	task_ref(ctx, (u64)dev, tid, get, now);
 	if (!task_wanted() || (quiet_rw && usage > 0))
 		return 0;
 	e = ev_new();

@@ -41,6 +41,7 @@ enum pairing {
 	PAIR_RESET,
 	PAIR_FOREIGN,	/* taken or dropped outside vfio */
 	PAIR_NONE,
+	PAIR_TASK,	/* stock mode: per task, the reason is not visible */
 	PAIR_MAX,
 };
 

@@ -64,6 +64,15 @@ tap(not any(r["type"] in ("lost", "flag") or "flags" in r for r in recs), "nothi
 s = [r for r in recs if r["type"] == "summary"]
 tap(s and s[-1]["suspends"] == n["pci_pm_runtime_suspend"] and s[-1]["lowpower_pct"] > 0,
     "summary agrees with the events")
+tap(not any(r["type"] == "outstanding" for r in recs) and s and s[-1]["outstanding"] == 0,
+    "device closed at the end: no reference outstanding")
+held = [json.loads(l) for l in open(f"{out}/held.jsonl")]
+o = [r for r in held if r["type"] == "outstanding"]
+hs = [r for r in held if r["type"] == "summary"]
+tap(len(o) == 1 and o[0]["pairing"] == "task" and o[0]["comm"] == "vfio-lowpower" and
+    o[0]["site"].startswith("vfio_pci_core_") and hs and hs[-1]["outstanding"] == 1,
+    "stopped while the device is open: its reference is outstanding with task and site "
+    f"({[(r['pairing'], r['comm'], r['site']) for r in o]})")
 tap(s and s[-1]["resume_max_ns"] >= s[-1]["resume_p99_ns"] >= s[-1]["resume_p50_ns"] > 0,
     "summary: resume latency p50 <= p99 <= max, from the histogram")
 sys.exit(1 if bad else 0)

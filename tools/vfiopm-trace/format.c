@@ -35,6 +35,7 @@ static const char *const reason_names[] = {
 };
 static const char *const pairing_names[PAIR_MAX] = {
 	"ioctl", "region", "session", "low_power", "binding", "sriov", "reset", "foreign", "none",
+	"task",
 };
 static const char *const source_names[] = { "ioctl", "wake", "disable" };
 static const char *const dstate_names[] = { "D0", "D1", "D2", "D3hot", "D3cold", "unknown" };

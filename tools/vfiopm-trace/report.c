@@ -288,10 +288,31 @@ void check_lost(void)
 	lost_seen = total;
 }
 
+/*
+ * Stock mode pairs per task: a reference taken in one thread may be dropped in
+ * another (open and close), so a device's task slots count only as far as
+ * their sum is positive.
+ */
+static int task_refs_net(__u64 dev_id)
+{
+	struct ref_key key, next, *prev = NULL;
+	struct ref_val v;
+	int net = 0;
+
+	while (!bpf_map_get_next_key(fds.refs, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (key.dev_id == dev_id && key.pairing == PAIR_TASK &&
+		    !bpf_map_lookup_elem(fds.refs, &key, &v))
+			net += v.count;
+	}
+	return net;
+}
+
 /* Outstanding references: leaks are per-task ones that outlived their call. */
 static int dev_outstanding(__u64 dev_id, bool report)
 {
-	int fd = fds.refs, n = 0;
+	int fd = fds.refs, n = 0, task_net = task_refs_net(dev_id);
 	struct ref_key key, next, *prev = NULL;
 	struct ref_val v;
 	__u64 now = now_ns();
@@ -305,6 +326,13 @@ static int dev_outstanding(__u64 dev_id, bool report)
 		prev = &key;
 		if (key.dev_id != dev_id || bpf_map_lookup_elem(fd, &key, &v) || v.count <= 0)
 			continue;
+		if (key.pairing == PAIR_TASK) {
+			if (task_net <= 0)
+				continue;
+			if (v.count > task_net)
+				v.count = task_net;
+			task_net -= v.count;
+		}
 		n += v.count;
 		leak = (key.pairing == PAIR_IOCTL || key.pairing == PAIR_REGION) &&
 		       now - v.ts > 1000000000ULL;
@@ -470,7 +498,8 @@ void print_start(void)
 
 	if (!full_mode)
 		snprintf(blind, sizeof(blind), "pm_runtime_get_noresume/put_noidle (low-power "
-			 "entry/exit references), %sthe reason and owner of each reference",
+			 "entry/exit references), %sthe reason and owner of each reference "
+			 "(references pair per task)",
 			 stock_vfio_funcs ? "" :
 			 "the wake eventfd signal and the low-power feature ioctls, ");
 

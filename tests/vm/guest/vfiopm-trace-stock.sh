@@ -6,7 +6,8 @@
 # vfiopm-trace must pick stock mode by itself, say what it cannot see, and
 # report the suspend/resume and the gets/puts of one low-power cycle on
 # $VFIOPM_BDF. Saves in $VFIOPM_OUT: verify.txt, stock.jsonl (+ .rc, .err),
-# live.txt (+ .rc), lowpower.txt, kernel.
+# live.txt (+ .rc), held.jsonl (+ .rc: stopped while the device is open),
+# lowpower.txt, kernel.
 set -u
 tool=tools/vfiopm-trace/vfiopm-trace
 lp=tools/vfio-lowpower/vfio-lowpower
@@ -54,4 +55,13 @@ $lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit >/dev/null 2>&1
 wait_state D3hot
 stop live.txt
 cat "$out/live.txt"
+
+# stopped while vfio-lowpower holds the device open: its reference is outstanding
+run held.jsonl '"type":"start"' --json
+$lp "$VFIOPM_BDF" sleep:8000 >/dev/null 2>&1 &
+lpid=$!
+wait_state D0
+sleep 2
+stop held.jsonl
+wait $lpid
 exit 0
