@@ -237,13 +237,27 @@ static __always_inline void ev_fill(struct event *e, struct dev_state *s, u64 id
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
+/* A new outstanding-reference slot: count 1 for a get, -1 for an inverted pairing's put. */
+static __always_inline void slot_insert(const struct ref_key *k, u32 tid, const u64 *ips, u32 cmd,
+					u64 now, int count)
+{
+	struct ref_val nv = {};
+
+	nv.ts = now;
+	__builtin_memcpy(nv.ips, ips, sizeof(nv.ips));
+	nv.pid = tid;
+	nv.count = count;
+	nv.cmd = cmd;
+	bpf_get_current_comm(nv.comm, sizeof(nv.comm));
+	bpf_map_update_elem(&refs, k, &nv, BPF_ANY);
+}
+
 /* A get in the balance model: the owner's slot, memleak-style. */
 static __always_inline u32 ref_get(u64 id, u32 pairing, u64 owner, u32 tid, const u64 *ips,
 				   u32 cmd, u64 now, u64 *age)
 {
 	struct ref_key k = { .dev_id = id, .owner = owner, .pairing = pairing };
 	struct ref_val *v = bpf_map_lookup_elem(&refs, &k);
-	struct ref_val nv = {};
 	int act;
 	u32 flags = slot_get(v, pairing, now, age, &act);
 
@@ -253,13 +267,7 @@ static __always_inline u32 ref_get(u64 id, u32 pairing, u64 owner, u32 tid, cons
 	} else if (act == SLOT_DELETE) {
 		bpf_map_delete_elem(&refs, &k);
 	} else if (act == SLOT_CREATE) {
-		nv.ts = now;
-		__builtin_memcpy(nv.ips, ips, sizeof(nv.ips));
-		nv.pid = tid;
-		nv.count = 1;
-		nv.cmd = cmd;
-		bpf_get_current_comm(nv.comm, sizeof(nv.comm));
-		bpf_map_update_elem(&refs, &k, &nv, BPF_ANY);
+		slot_insert(&k, tid, ips, cmd, now, 1);
 	}
 	return flags;
 }
@@ -269,19 +277,13 @@ static __always_inline u32 ref_put(struct dev_state *s, u64 id, u32 pairing, u64
 {
 	struct ref_key k = { .dev_id = id, .owner = owner, .pairing = pairing };
 	struct ref_val *v = bpf_map_lookup_elem(&refs, &k);
-	struct ref_val nv = {};
 	int act;
 	u32 flags = slot_put(v, pairing, owner, now, s->ts_first, age, &act);
 
 	if (act == SLOT_DELETE) {
 		bpf_map_delete_elem(&refs, &k);
 	} else if (act == SLOT_CREATE) {
-		nv.ts = now;
-		__builtin_memcpy(nv.ips, ips, sizeof(nv.ips));
-		nv.pid = tid;
-		nv.count = -1;
-		bpf_get_current_comm(nv.comm, sizeof(nv.comm));
-		bpf_map_update_elem(&refs, &k, &nv, BPF_ANY);
+		slot_insert(&k, tid, ips, 0, now, -1);
 	}
 	return flags;
 }
@@ -617,7 +619,7 @@ static __always_inline void task_ref(void *ctx, u64 id, u32 tid, bool get, u64 n
 {
 	struct ref_key k = { .dev_id = id, .owner = tid, .pairing = PAIR_TASK };
 	struct ref_val *v = bpf_map_lookup_elem(&refs, &k);
-	struct ref_val nv = {};
+	u64 ips[SITE_DEPTH] = {};
 
 	if (v) {
 		v->count += get ? 1 : -1;
@@ -627,13 +629,9 @@ static __always_inline void task_ref(void *ctx, u64 id, u32 tid, bool get, u64 n
 		}
 		return;
 	}
-	nv.count = get ? 1 : -1;
-	nv.ts = now;
-	nv.pid = tid;
 	if (get)
-		bpf_get_stack(ctx, nv.ips, sizeof(nv.ips), 0);
-	bpf_get_current_comm(nv.comm, sizeof(nv.comm));
-	bpf_map_update_elem(&refs, &k, &nv, BPF_ANY);
+		bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	slot_insert(&k, tid, ips, 0, now, get ? 1 : -1);
 }
 
 /*
