@@ -222,9 +222,9 @@ static void live_detail(struct sbuf *b, const struct event *e)
 	case EV_RUNTIME_SUSPEND:
 	case EV_RUNTIME_RESUME:
 		if (!is_stock_state(e))
-			sb(b, "engaged=%d wake_armed=%d ", e->engaged, e->wake_armed);
+			sb(b, "engaged=%d wake_armed=%d", e->engaged, e->wake_armed);
 		if (e->type == EV_RUNTIME_RESUME && e->from >= 0 && e->from <= 5)
-			sb(b, "from %s", dstate_name(e->from));
+			sb(b, "%sfrom %s", is_stock_state(e) ? "" : " ", dstate_name(e->from));
 		break;
 	case EV_LOW_POWER_ENTRY:
 		sb(b, "%s ret=%d", e->with_wakeup ? "with_wakeup" : "plain", e->ret);
@@ -265,6 +265,8 @@ int format_live(const struct event *e, const char *site, __u64 t0, char *buf, si
 		sb(&b, "%9s ", "-");
 	sb(&b, "%-15s %-7d ", e->comm, e->pid);
 	live_detail(&b, e);
+	while (b.len > 0 && b.len < n && buf[b.len - 1] == ' ')	/* no detail: no padding */
+		buf[--b.len] = 0;
 	if (e->flags) {
 		flags_str(e->flags, fl, sizeof(fl));
 		sb(&b, "  !! %s [%s]", fl, pairing_name(e->pairing));

@@ -142,6 +142,31 @@ static void test_live(void **state)
 	assert_non_null(strstr(buf, "!! unexplained-count [ioctl] expected 1, moved +1 at my_module_init+0x10"));
 }
 
+/* Details are space-separated, and a line never ends in padding. */
+static void test_live_detail_spacing(void **state)
+{
+	struct event e = ev(EV_RUNTIME_RESUME);
+	char buf[512];
+
+	(void)state;
+	e.from = -1;
+	e.engaged = 1;
+	e.pairing = PAIR_SESSION;	/* not the stock PCI-core callback */
+	format_live(&e, NULL, 0, buf, sizeof(buf));
+	assert_true(strlen(buf) > 0 && buf[strlen(buf) - 1] != ' ');
+	assert_non_null(strstr(buf, "engaged=1 wake_armed=0"));
+	e.from = 3;
+	format_live(&e, NULL, 0, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "engaged=1 wake_armed=0 from D3hot"));
+	e.pairing = PAIR_NONE;		/* stock: no engaged/armed, only where from */
+	format_live(&e, NULL, 0, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "  from D3hot"));
+	assert_null(strstr(buf, "engaged"));
+	e = ev(EV_WAKE_SIGNAL);
+	format_live(&e, NULL, 0, buf, sizeof(buf));
+	assert_true(strlen(buf) > 0 && buf[strlen(buf) - 1] != ' ');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_json_exit_and_flags),
 		cmocka_unit_test(test_json_escape_and_bounds),
 		cmocka_unit_test(test_stock_names),
+		cmocka_unit_test(test_live_detail_spacing),
 		cmocka_unit_test(test_live),
 	};
 
