@@ -185,20 +185,6 @@ static __always_inline struct device *vdev_dev(struct vfio_pci_core_device *vdev
 	return &vdev->pdev->dev;
 }
 
-static __always_inline struct event *ev_new(void)
-{
-	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	u32 zero = 0;
-	u64 *cnt;
-
-	if (!e) {
-		cnt = bpf_map_lookup_elem(&lost, &zero);
-		if (cnt)
-			*cnt += 1;
-	}
-	return e;
-}
-
 /*
  * Waking the reader for every event costs more than the event: wake it when
  * 256 KiB are waiting; its 100 ms poll timeout drains the rest.
@@ -215,14 +201,24 @@ static __always_inline bool task_wanted(void)
 	return !targ_tgid || (bpf_get_current_pid_tgid() >> 32) == targ_tgid;
 }
 
-static __always_inline void ev_fill(struct event *e, struct dev_state *s, u64 id,
-				    struct device *dev, u8 type, int usage)
+/* A new event of the device, filled from its state; NULL (and counted) when the ring is full. */
+static __always_inline struct event *ev_open(struct dev_state *s, struct device *dev, u8 type,
+					     int usage)
 {
+	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	u64 pt = bpf_get_current_pid_tgid();
+	u32 zero = 0;
+	u64 *cnt;
 
+	if (!e) {
+		cnt = bpf_map_lookup_elem(&lost, &zero);
+		if (cnt)
+			*cnt += 1;
+		return NULL;
+	}
 	__builtin_memset(e, 0, sizeof(*e));	/* ring buffer memory is not zeroed */
 	e->ts = bpf_ktime_get_ns();
-	e->dev_id = id;
+	e->dev_id = (u64)dev;
 	e->pid = (u32)pt;
 	e->tgid = pt >> 32;
 	e->cpu = bpf_get_smp_processor_id();
@@ -235,6 +231,7 @@ static __always_inline void ev_fill(struct event *e, struct dev_state *s, u64 id
 	e->stack_id = -1;
 	__builtin_memcpy(e->dev, s->name, DEV_NAME_LEN);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
 }
 
 /* A new outstanding-reference slot: count 1 for a get, -1 for an inverted pairing's put. */
@@ -360,10 +357,9 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 		return 0;
 	if (!flags && !task_wanted())
 		return 0;
-	e = ev_new();
+	e = ev_open(s, dev, type, usage);
 	if (!e)
 		return 0;
-	ev_fill(e, s, id, dev, type, usage);
 	e->model = s->model - delta;
 	e->delta = delta;
 	e->flags = flags;
@@ -409,14 +405,9 @@ int BPF_PROG(vfio_pci_pm_put, struct vfio_pci_core_device *vdev, int op, int rea
 static __always_inline struct event *state_event(struct device *dev, struct dev_state *s,
 						 u8 type, u32 flags)
 {
-	struct event *e;
-
 	if (!flags && !task_wanted() && type != EV_RUNTIME_SUSPEND && type != EV_RUNTIME_RESUME)
 		return NULL;
-	e = ev_new();
-	if (e)
-		ev_fill(e, s, (u64)dev, dev, type, usage_of(dev));
-	return e;
+	return ev_open(s, dev, type, usage_of(dev));
 }
 
 static __always_inline int read_dstate(struct vfio_pci_core_device *vdev)
@@ -429,6 +420,30 @@ static __always_inline void fill_pm(struct event *e, struct vfio_pci_core_device
 	e->engaged = BPF_CORE_READ(vdev, pm_runtime_engaged);
 	e->wake_armed = !!BPF_CORE_READ(vdev, pm_wake_eventfd_ctx);
 	e->intx_masked = BPF_CORE_READ(vdev, pm_intx_masked);
+}
+
+/*
+ * vfio's suspend and resume callbacks: the count check, the D-state reached
+ * and the event, still to be submitted (NULL when not shown or no room).
+ */
+static __always_inline struct event *pm_event(struct vfio_pci_core_device *vdev,
+					      struct device *dev, struct dev_state *s, u8 type,
+					      int usage, u64 lat)
+{
+	int delta = 0;
+	u32 flags = model_check(s, usage, &delta);
+	struct event *e;
+
+	s->dstate = read_dstate(vdev);
+	e = state_event(dev, s, type, flags);
+	if (!e)
+		return NULL;
+	fill_pm(e, vdev);
+	e->flags = flags;
+	e->delta = delta;
+	e->model = s->model - delta;
+	e->latency_ns = lat;
+	return e;
 }
 
 static __always_inline void suspended(struct dev_state *s, u64 id, u64 now)
@@ -463,25 +478,15 @@ int BPF_PROG(vfio_pci_runtime_suspend, struct vfio_pci_core_device *vdev)
 {
 	struct device *dev = vdev_dev(vdev);
 	struct dev_state *s = dev_get(dev, false);
-	int delta = 0, usage = usage_of(dev);
 	u64 now = bpf_ktime_get_ns(), lat = s && s->ts_idle ? now - s->ts_idle : 0;
 	struct event *e;
-	u32 flags;
 
 	if (!s)
 		return 0;
 	suspended(s, (u64)dev, now);
-	flags = model_check(s, usage, &delta);
-	s->dstate = read_dstate(vdev);
-	e = state_event(dev, s, EV_RUNTIME_SUSPEND, flags);
-	if (!e)
-		return 0;
-	fill_pm(e, vdev);
-	e->flags = flags;
-	e->delta = delta;
-	e->model = s->model - delta;
-	e->latency_ns = lat;
-	submit(e);
+	e = pm_event(vdev, dev, s, EV_RUNTIME_SUSPEND, usage_of(dev), lat);
+	if (e)
+		submit(e);
 	return 0;
 }
 
@@ -490,12 +495,11 @@ int BPF_PROG(vfio_pci_runtime_resume, struct vfio_pci_core_device *vdev)
 {
 	struct device *dev = vdev_dev(vdev);
 	struct dev_state *s = dev_get(dev, false);
-	u32 tid = (u32)bpf_get_current_pid_tgid(), flags = 0;
-	int delta = 0, usage = usage_of(dev);
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	int usage = usage_of(dev), from;
 	u64 now = bpf_ktime_get_ns(), res;
 	struct rpm_stash *st;
 	struct event *e;
-	int from;
 
 	if (!s)
 		return 0;
@@ -506,17 +510,10 @@ int BPF_PROG(vfio_pci_runtime_resume, struct vfio_pci_core_device *vdev)
 		s->ts_wake_req = st && st->dev_id == (u64)dev && now - st->ts < 1000000000ULL ?
 				 st->ts : now;
 	}
-	flags = model_check(s, usage, &delta);
-	s->dstate = read_dstate(vdev);
-	e = state_event(dev, s, EV_RUNTIME_RESUME, flags);
+	e = pm_event(vdev, dev, s, EV_RUNTIME_RESUME, usage, res);
 	if (!e)
 		return 0;
-	fill_pm(e, vdev);
 	e->from = from;
-	e->flags = flags;
-	e->delta = delta;
-	e->model = s->model - delta;
-	e->latency_ns = res;
 	submit(e);
 	return 0;
 }
@@ -696,10 +693,9 @@ static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool
 	task_ref(ctx, (u64)dev, tid, get, now);
 	if (!task_wanted() || (quiet_rw && usage > 0))
 		return 0;
-	e = ev_new();
+	e = ev_open(s, dev, get ? EV_RPM_GET : EV_RPM_PUT, usage);
 	if (!e)
 		return 0;
-	ev_fill(e, s, (u64)dev, dev, get ? EV_RPM_GET : EV_RPM_PUT, usage);
 	e->pairing = PAIR_NONE;
 	submit(e);
 	return 0;
@@ -748,10 +744,9 @@ int BPF_PROG(pci_pm_runtime_suspend, struct device *dev, int ret)
 	s->dstate = BPF_CORE_READ(pdev, current_state);
 	if (!task_wanted() && !stock_mode)
 		return 0;
-	e = ev_new();
+	e = ev_open(s, dev, EV_RUNTIME_SUSPEND, usage_of(dev));
 	if (!e)
 		return 0;
-	ev_fill(e, s, (u64)dev, dev, EV_RUNTIME_SUSPEND, usage_of(dev));
 	e->pairing = PAIR_NONE;
 	e->latency_ns = lat;
 	submit(e);
@@ -771,10 +766,9 @@ int BPF_PROG(pci_pm_runtime_resume, struct device *dev, int ret)
 		hist_add((u64)dev, H_RESUME, now - s->ts_wake_req);
 		s->ts_wake_req = 0;
 	}
-	e = ev_new();
+	e = ev_open(s, dev, EV_RUNTIME_RESUME, usage_of(dev));
 	if (!e)
 		return 0;
-	ev_fill(e, s, (u64)dev, dev, EV_RUNTIME_RESUME, usage_of(dev));
 	e->pairing = PAIR_NONE;
 	e->from = s->dstate;	/* set when it suspended */
 	res = resumed(s, (u64)dev, now);
@@ -813,10 +807,9 @@ int BPF_PROG(pm_runtime_idle_exit, struct device *dev, int rpmflags, int ret)
 		return 0;
 	}
 	s->flagged++;
-	e = ev_new();
+	e = ev_open(s, dev, EV_RPM_UNDERFLOW, usage_of(dev));
 	if (!e)
 		return 0;
-	ev_fill(e, s, (u64)dev, dev, EV_RPM_UNDERFLOW, usage_of(dev));
 	e->flags = FL_UNDERFLOW;
 	e->pairing = PAIR_FOREIGN;
 	e->ret = ret;
@@ -857,11 +850,9 @@ int BPF_PROG(vfio_pci_core_ioctl_feature, struct vfio_device *vd, u32 flags, voi
 	}
 	if (!task_wanted())
 		return 0;
-	e = ev_new();
+	e = ev_open(s, dev, feature == 5 ? EV_FEATURE_EXIT : EV_FEATURE_ENTRY, usage_of(dev));
 	if (!e)
 		return 0;
-	ev_fill(e, s, (u64)dev, dev, feature == 5 ? EV_FEATURE_EXIT : EV_FEATURE_ENTRY,
-		usage_of(dev));
 	e->pairing = PAIR_NONE;
 	e->with_wakeup = feature == 4;
 	e->ret = ret;
@@ -883,10 +874,9 @@ int BPF_PROG(vfio_pci_core_runtime_resume, struct device *dev)
 	s->exits++;
 	s->engaged = 0;
 	s->wake_armed = 0;
-	e = ev_new();
+	e = ev_open(s, dev, EV_ARMED_RESUME, usage_of(dev));
 	if (!e)
 		return 0;
-	ev_fill(e, s, (u64)dev, dev, EV_ARMED_RESUME, usage_of(dev));
 	e->pairing = PAIR_NONE;
 	e->wake_armed = 1;
 	submit(e);
