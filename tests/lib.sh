@@ -45,6 +45,12 @@ test_kernel() {
 	local dir
 	dir=$("$top/scripts/build-kernel.sh" "$@" | tail -n 1) && [ -f "$dir/.done" ] && echo "$dir"
 }
+# require_trace_tools: vfiopm-trace and vfio-lowpower built for the guest, or
+# the tier ends.
+require_trace_tools() {
+	make -s -C "$top/tools/vfiopm-trace" >/dev/null && make -s -C "$top/tools/vfio-lowpower" >/dev/null ||
+		{ not_ok "vfiopm-trace builds"; exit 1; }
+}
 # vm_run OUT KERNEL [vm-run.sh options] -- CMD...: run CMD in the test VM with
 # the tier's default timeout (a later --timeout overrides it), results in OUT;
 # sets $rc to the command's exit status and says where the results are.

@@ -9,8 +9,7 @@ set -uo pipefail
 vm_tier "vfiopm-trace fault tier"
 kdir=$(test_kernel) ||
 	{ not_ok "patched test kernel builds"; exit 1; }
-make -s -C "$top/tools/vfiopm-trace" >/dev/null && make -s -C "$top/tools/vfio-lowpower" >/dev/null ||
-	{ not_ok "vfiopm-trace builds"; exit 1; }
+require_trace_tools
 if ko=$("$top/tests/fault/build.sh" "$kdir/linux" | tail -n 1); then
 	ok "fault module builds against the test kernel"
 else

@@ -8,8 +8,7 @@ set -uo pipefail
 vm_tier "vfiopm-trace VM tier"
 kdir=$(test_kernel) ||
 	{ not_ok "patched test kernel builds"; exit 1; }
-make -s -C "$top/tools/vfiopm-trace" >/dev/null && make -s -C "$top/tools/vfio-lowpower" >/dev/null ||
-	{ not_ok "vfiopm-trace builds"; exit 1; }
+require_trace_tools
 
 selftest=$kdir/linux/tools/testing/selftests/vfio/vfio_low_power_test
 out=$(mktemp -d /tmp/vfiopm-trace-test.XXXXXX)

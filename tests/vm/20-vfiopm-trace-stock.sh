@@ -7,8 +7,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 vm_tier "stock kernel VM tier"
-make -s -C "$top/tools/vfiopm-trace" >/dev/null && make -s -C "$top/tools/vfio-lowpower" >/dev/null ||
-	{ not_ok "vfiopm-trace builds"; exit 1; }
+require_trace_tools
 
 for series in 6.12 6.1; do
 	if ! sdir=$("$top/scripts/stock-kernel.sh" "$series" | tail -n 1); then
