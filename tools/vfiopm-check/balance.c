@@ -490,7 +490,9 @@ void checker_event(struct checker *ck, const struct event *ev)
 	}
 }
 
-void checker_lost(struct checker *ck, uint64_t count, const char *why, long line)
+/* A finding about the log itself (line, no task or count): the run is inconclusive. */
+static void taint(struct checker *ck, enum fkind kind, const char *why, long line,
+		  const char *what)
 {
 	struct event ev;
 
@@ -499,22 +501,19 @@ void checker_lost(struct checker *ck, uint64_t count, const char *why, long line
 	ev.pid = -1;
 	ev.usage_count = -1;
 	ck->tainted = 1;
+	add(ck, kind, SEV_INCONCLUSIVE, NULL, P_LOG, why, &ev, "%s%s", why, what);
+}
+
+void checker_lost(struct checker *ck, uint64_t count, const char *why, long line)
+{
 	ck->lost_markers++;
 	ck->lost_events += count;
-	add(ck, F_LOST, SEV_INCONCLUSIVE, NULL, P_LOG, why, &ev,
-	    "%s: events are missing, balance cannot be asserted", why);
+	taint(ck, F_LOST, why, line, ": events are missing, balance cannot be asserted");
 }
 
 void checker_taint(struct checker *ck, enum fkind kind, const char *why, long line)
 {
-	struct event ev;
-
-	event_init(&ev);
-	ev.line = line;
-	ev.pid = -1;
-	ev.usage_count = -1;
-	ck->tainted = 1;
-	add(ck, kind, SEV_INCONCLUSIVE, NULL, P_LOG, why, &ev, "%s", why);
+	taint(ck, kind, why, line, "");
 }
 
 static void finish_device(struct checker *ck, struct dev_state *d)
