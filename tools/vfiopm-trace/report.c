@@ -312,7 +312,8 @@ static int task_refs_net(__u64 dev_id)
 /* Outstanding references: leaks are per-task ones that outlived their call. */
 static int dev_outstanding(__u64 dev_id, bool report)
 {
-	int fd = fds.refs, n = 0, task_net = task_refs_net(dev_id);
+	/* only stock mode has task slots: spare full mode a second walk of the map */
+	int fd = fds.refs, n = 0, task_net = full_mode ? 0 : task_refs_net(dev_id);
 	struct ref_key key, next, *prev = NULL;
 	struct ref_val v;
 	__u64 now = now_ns();
