@@ -411,7 +411,8 @@ void print_summary(bool final)
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		struct sysfs_state ss;
 		struct dev_user *du;
-		__u64 lp, hp50 = 0, hp99 = 0, hmax = 0;
+		__u64 lp, p50 = 0, p99 = 0, pmax = 0;	/* resume latency, ns */
+		double lp_pct;
 		int refs;
 
 		key = next;
@@ -420,14 +421,19 @@ void print_summary(bool final)
 			continue;
 		du = dev_user(s.name);
 		lp = s.lowpower_ns + (s.suspended && s.ts_suspend ? now - s.ts_suspend : 0);
-		if (!du->resume.n) {
+		lp_pct = elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0;
+		if (du->resume.n) {	/* from the events seen */
+			p50 = samples_pct(&du->resume, 50);
+			p99 = samples_pct(&du->resume, 99);
+			pmax = samples_max(&du->resume);
+		} else {		/* stock mode: only the histogram has them */
 			struct hist_key hk = { .dev_id = key, .kind = H_RESUME };
 			struct hist h;
 
 			if (!bpf_map_lookup_elem(fds.hists, &hk, &h)) {
-				hp50 = hist_pct(h.slots, HIST_SLOTS, 50) * 1000;
-				hp99 = hist_pct(h.slots, HIST_SLOTS, 99) * 1000;
-				hmax = hist_pct(h.slots, HIST_SLOTS, 100) * 1000;
+				p50 = hist_pct(h.slots, HIST_SLOTS, 50) * 1000;
+				p99 = hist_pct(h.slots, HIST_SLOTS, 99) * 1000;
+				pmax = hist_pct(h.slots, HIST_SLOTS, 100) * 1000;
 			}
 		}
 		refs = dev_outstanding(key, false) + (du->foreign > 0 ? du->foreign : 0);
@@ -457,10 +463,8 @@ void print_summary(bool final)
 			       "\"usage_count\":%d,\"power_state\":",
 			       final ? "true" : "false", (unsigned long long)elapsed,
 			       (unsigned long long)s.suspends, (unsigned long long)s.resumes,
-			       elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0,
-			       (unsigned long long)(du->resume.n ? samples_pct(&du->resume, 50) : hp50),
-			       (unsigned long long)(du->resume.n ? samples_pct(&du->resume, 99) : hp99),
-			       (unsigned long long)(du->resume.n ? samples_max(&du->resume) : hmax),
+			       lp_pct, (unsigned long long)p50, (unsigned long long)p99,
+			       (unsigned long long)pmax,
 			       (unsigned long long)s.wakes, (unsigned long long)s.entries,
 			       (unsigned long long)s.exits, (unsigned long long)s.gets,
 			       (unsigned long long)s.puts, refs, du->flagged,
@@ -471,10 +475,7 @@ void print_summary(bool final)
 			printf("%-12s %8llu %8llu %7.2f %9.1f %9.1f %9.1f %6llu %7llu %6llu %9llu %9llu "
 			       "%5d %7lu\n",
 			       s.name, (unsigned long long)s.suspends, (unsigned long long)s.resumes,
-			       elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0,
-			       (double)(du->resume.n ? samples_pct(&du->resume, 50) : hp50) / 1e3,
-			       (double)(du->resume.n ? samples_pct(&du->resume, 99) : hp99) / 1e3,
-			       (double)(du->resume.n ? samples_max(&du->resume) : hmax) / 1e3,
+			       lp_pct, (double)p50 / 1e3, (double)p99 / 1e3, (double)pmax / 1e3,
 			       (unsigned long long)s.wakes,
 			       (unsigned long long)s.entries, (unsigned long long)s.exits,
 			       (unsigned long long)s.gets, (unsigned long long)s.puts, refs,
