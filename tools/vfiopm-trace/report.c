@@ -247,20 +247,41 @@ static void report_foreign(__u32 tid, const struct rpm_stash *st)
 }
 
 /*
- * rpm gets/puts that no vfio event claimed within min_age_ns were made
- * outside vfio (the vfio event follows its rpm event within microseconds).
+ * When the vfio event of an rpm get/put is due. It follows within
+ * microseconds, except for a get that has to resume the device: that one
+ * returns only after the resume, which takes tens of milliseconds under
+ * emulation. Such a get is due from the resume on, and not at all while the
+ * device is still suspended (0), unless tracing is ending.
  */
-void scan_foreign(__u64 min_age_ns)
+static __u64 claim_due(const struct rpm_stash *st, bool final)
+{
+	struct dev_state d;
+
+	if (st->kind != STASH_GET || bpf_map_lookup_elem(fds.devs, &st->dev_id, &d))
+		return st->ts;
+	if (d.suspended && !final)
+		return 0;
+	return d.ts_resume > st->ts ? d.ts_resume : st->ts;
+}
+
+/*
+ * rpm gets/puts that no vfio event claimed within min_age_ns of being due
+ * were made outside vfio.
+ */
+void scan_foreign(__u64 min_age_ns, bool final)
 {
 	int fd = fds.stash;
 	__u32 key, next, *prev = NULL;
 	struct rpm_stash st;
-	__u64 now = now_ns();
+	__u64 now = now_ns(), due;
 
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &st) || !st.pending || now - st.ts < min_age_ns)
+		if (bpf_map_lookup_elem(fd, &key, &st) || !st.pending)
+			continue;
+		due = claim_due(&st, final);
+		if (!due || now - due < min_age_ns)
 			continue;
 		report_foreign(key, &st);
 		st.pending = 0;
@@ -402,7 +423,7 @@ void print_summary(bool final)
 	struct dev_state s;
 
 	if (final)
-		scan_foreign(10000000ULL);
+		scan_foreign(10000000ULL, true);
 	check_lost();
 	if (!env.json)
 		printf("\n%-12s %8s %8s %7s %9s %9s %9s %6s %7s %6s %9s %9s %5s %7s\n",

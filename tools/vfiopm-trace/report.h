@@ -39,7 +39,7 @@ extern unsigned long nflagged;
 __u64 now_ns(void);
 int handle_event(void *ctx, void *data, size_t len);
 /* rpm gets/puts no vfio event claimed within min_age_ns: made outside vfio */
-void scan_foreign(__u64 min_age_ns);
+void scan_foreign(__u64 min_age_ns, bool final);
 void check_lost(void);
 void print_start(void);
 void print_summary(bool final);

@@ -378,7 +378,7 @@ int main(int argc, char **argv)
 		}
 		err = 0;
 		if (full_mode)
-			scan_foreign(50000000ULL);
+			scan_foreign(50000000ULL, false);
 		check_lost();
 		fflush(stdout);
 		now = now_ns();
