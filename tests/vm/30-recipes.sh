@@ -53,6 +53,7 @@ for id in $(printf '%s\n' "${!name[@]}" | sort); do
 		not_ok "${name[$id]}: did not run"
 	elif [ "$(cat "$f.rc")" != 0 ]; then
 		not_ok "${name[$id]}: exit $(cat "$f.rc"): $(tail -n 2 "$f.out" | tr '\n' ' ')"
+		[ -s "$f.hang" ] && sed 's/^/# /' "$f.hang"	# killed after Ctrl-C: where it waited
 	elif ! grep -qE -- "${expect[$id]}" "$f.out"; then
 		not_ok "${name[$id]}: output lacks /${expect[$id]}/: $(tail -n 2 "$f.out" | tr '\n' ' ')"
 	else

@@ -43,6 +43,13 @@ for cmd in "$dir"/*.cmd; do
 		sleep 8
 		kill -INT -- -$pid
 		sleep 240
+		# still there: record where each thread waits, for whoever reads the log
+		for p in $(pgrep -g $pid); do
+			for t in /proc/$p/task/*; do
+				echo "== $p/${t##*/} $(cat $t/comm) wchan=$(cat $t/wchan)"
+				cat $t/stack
+			done
+		done >"$n.hang" 2>&1
 		kill -KILL -- -$pid
 	) 2>/dev/null &
 	timer=$!
