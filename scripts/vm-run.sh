@@ -15,7 +15,9 @@
 # Options:
 #   --kernel FILE     bzImage to boot (required)
 #   --timeout SECS    hard limit for the whole VM run (default 300): the VM is
-#                     killed and vm-run.sh exits 124 when it is reached
+#                     killed and vm-run.sh exits 124 when it is reached, after
+#                     saving where the guest was stuck in OUT/hang.txt (vCPU
+#                     positions, every task's stack: scripts/vm/hang-report.py)
 #   --out DIR         results directory (default: a new temporary directory,
 #                     printed on stderr)
 #   --modules DIR     .ko files and a load.list (one file name per line, in load
@@ -34,7 +36,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
-usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; }
 kernel= timeout_s=300 out= modules= iommu=0 append= mem=1024 smp=2 console=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -69,7 +71,8 @@ if [ -z "$out" ]; then
 fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-rm -f "$out/rc" "$out/output" "$out/console.log"
+rm -f "$out/rc" "$out/output" "$out/console.log" "$out/timed-out" "$out/hang.txt"
+monitor=$(mktemp -u /tmp/vfiopm-monitor.XXXXXX)
 
 # The initramfs holds only busybox, the init script and optional modules; it
 # is rebuilt when any of them changes.
@@ -101,11 +104,15 @@ fi
 } >"$out/cmd.sh"
 printf '%s\n' "$top" >"$out/project-dir"
 
+# unknown_nmi_panic and panic_print: an NMI from the monitor makes a stuck
+# guest print every task's stack and every CPU's backtrace (hang-report.py);
+# nokaslr so that a stock kernel's System.map matches those addresses.
 cmdline="console=ttyS0 panic=-1 quiet loglevel=4 vfio.enable_unsafe_noiommu_mode=1"
+cmdline="$cmdline unknown_nmi_panic panic_print=0x41 nokaslr"
 [ "$iommu" = 1 ] && cmdline="$cmdline intel_iommu=on"
 cmdline="$cmdline $append"
 qemu_args=(-M q35 -m "$mem" -smp "$smp" -no-reboot -display none -vga none
-	-monitor none -serial stdio
+	-monitor "unix:$monitor,server=on,wait=off" -serial stdio
 	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$top,mount_tag=project,security_model=none,readonly=on,multidevs=remap"
@@ -113,30 +120,56 @@ qemu_args=(-M q35 -m "$mem" -smp "$smp" -no-reboot -display none -vga none
 	-device e1000e,netdev=n0 -netdev user,id=n0,restrict=on)
 [ "$iommu" = 0 ] || qemu_args=(-device intel-iommu "${qemu_args[@]}")
 
+# Symbols for the hang report: next to a built tree's bzImage, or in the
+# unpacked package of a stock kernel.
+sysmap=$(ls "$(dirname "$kernel")/../../../System.map" "$(dirname "$kernel")"/root/boot/System.map-* 2>/dev/null | head -n 1) || true
+
 t0=$(date +%s.%N)
 set +e
 if [ "$console" = 1 ]; then
-	timeout --kill-after=10 "$timeout_s" "$qemu" "${qemu_args[@]}" </dev/null 2>&1 | tee "$out/console.log"
-	qrc=${PIPESTATUS[0]}
+	"$qemu" "${qemu_args[@]}" </dev/null > >(tee "$out/console.log") 2>&1 &
 else
+	"$qemu" "${qemu_args[@]}" </dev/null >"$out/console.log" 2>&1 &
+fi
+qpid=$!
+# The time limit: at the deadline, record where the guest is stuck (OUT/hang.txt)
+# before killing QEMU. One-second sleeps, so nothing outlives the VM for long.
+(
+	for ((i = 0; i < timeout_s; i++)); do
+		kill -0 $qpid 2>/dev/null || exit 0
+		sleep 1
+	done
+	: >"$out/timed-out"
+	timeout 120 python3 "$top/scripts/vm/hang-report.py" "$monitor" "$out/console.log" $sysmap >"$out/hang.txt" 2>&1
+	kill -TERM $qpid 2>/dev/null
+	sleep 10
+	kill -KILL $qpid 2>/dev/null
+) &
+wpid=$!
+trap 'kill -KILL $qpid $wpid 2>/dev/null || true; rm -f "$monitor"' EXIT
+trap 'exit 143' TERM INT
+if [ "$console" = 0 ]; then
 	# Stream only what the command prints, not the boot messages: follow the
 	# output file while QEMU runs.
-	timeout --kill-after=10 "$timeout_s" "$qemu" "${qemu_args[@]}" </dev/null >"$out/console.log" 2>&1 &
-	qpid=$!
 	tail --pid=$qpid -s 0.2 -n +1 -F "$out/output" 2>/dev/null &
 	tpid=$!
-	wait $qpid
-	qrc=$?
-	wait $tpid 2>/dev/null
 fi
+wait $qpid
+qrc=$?
+# past the deadline the watchdog is still writing the report: let it finish
+[ -e "$out/timed-out" ] || kill $wpid 2>/dev/null
+wait $wpid 2>/dev/null
+[ "$console" = 1 ] || wait $tpid 2>/dev/null
+[ -e "$out/timed-out" ] && qrc=124
 set -e
 t1=$(date +%s.%N)
 elapsed=$(echo "$t1 - $t0" | bc)
 echo "$elapsed" >"$out/vm-seconds"
 
-if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	echo "vfiopm: error: VM timed out after ${timeout_s}s and was killed; last console lines:" >&2
-	tail -n 20 "$out/console.log" >&2
+if [ "$qrc" = 124 ]; then
+	echo "vfiopm: error: VM timed out after ${timeout_s}s and was killed; where it was stuck: $out/hang.txt; vCPUs and console before the NMI:" >&2
+	sed -n '/^== where each vCPU/,/^== guest console/p' "$out/hang.txt" | sed '$d' >&2
+	sed '/NMI received for unknown reason/,$d' "$out/console.log" | tail -n 20 >&2
 	exit 124
 fi
 if [ ! -s "$out/rc" ]; then
