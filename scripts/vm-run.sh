@@ -36,7 +36,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
-usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; }
 kernel= timeout_s=300 out= modules= iommu=0 append= mem=1024 smp=2 console=0
 while [ $# -gt 0 ]; do
 	case "$1" in
