@@ -11,6 +11,7 @@ set -uo pipefail
 vm_tier "recipes VM tier"
 kdir=$(test_kernel) ||
 	{ not_ok "patched test kernel builds"; exit 1; }
+require_trace_tools
 
 out=$(mktemp -d /tmp/vfiopm-test.XXXXXX)
 mkdir -p "$out/cmds"
@@ -46,6 +47,14 @@ check "docs/one-liners.md has at least ten tested commands" \
 vm_run "$out" "$kdir/linux/arch/x86/boot/bzImage" --timeout "${VFIOPM_VM_TIMEOUT:-1200}" \
 	-- tests/vm/guest/recipes.sh cmds
 [ "$rc" = 0 ] || not_ok "recipes VM run completed (exit $rc)"
+cycles=$(grep -c '^ok' "$out/cmds/workload.log" 2>/dev/null)
+fails=$(grep -c '^failed' "$out/cmds/workload.log" 2>/dev/null)
+if [ "${cycles:-0}" -gt 0 ] && [ "${fails:-0}" = 0 ]; then
+	ok "low-power workload ran under the recipes ($cycles cycles)"
+else
+	not_ok "low-power workload ran under the recipes (${cycles:-0} cycles, ${fails:-0} failed)"
+	grep -m 3 '^failed' "$out/cmds/workload.log" | sed 's/^/# /'
+fi
 
 for id in $(printf '%s\n' "${!name[@]}" | sort); do
 	f=$out/cmds/$id
@@ -57,7 +66,7 @@ for id in $(printf '%s\n' "${!name[@]}" | sort); do
 	elif ! grep -qE -- "${expect[$id]}" "$f.out"; then
 		not_ok "${name[$id]}: output lacks /${expect[$id]}/: $(tail -n 2 "$f.out" | tr '\n' ' ')"
 	else
-		ok "${name[$id]}"
+		ok "${name[$id]} ($(cut -d. -f1 "$f.secs" 2>/dev/null) s)"
 	fi
 done
 mkdir -p "$top/tests/logs/recipes" && cp "$out"/cmds/* "$top/tests/logs/recipes/" 2>/dev/null

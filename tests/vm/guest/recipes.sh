@@ -13,11 +13,18 @@ dir=$VFIOPM_OUT/$1
 lp=$PWD/tools/vfio-lowpower/vfio-lowpower
 export PATH="$PWD/scripts/bpftrace:$PWD/tools/vfiopm-check:$PATH" BDF=$VFIOPM_BDF
 
+# The workload logs one line per cycle, so the host can tell that the recipes
+# had something to see.
 (
 	while :; do
-		$lp -q "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit \
-			entry-wakeup wait-d3 read wait-wake exit sleep:100 || sleep 1
-	done
+		if err=$($lp -q "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit \
+			entry-wakeup wait-d3 read wait-wake exit sleep:100 2>&1); then
+			echo ok
+		else
+			echo "failed: $err"
+			sleep 1
+		fi
+	done >"$dir/workload.log"
 ) &
 workload=$!
 sleep 1
@@ -28,6 +35,7 @@ for cmd in "$dir"/*.cmd; do
 	# Job control gives each command its own process group with SIGINT not
 	# ignored (without it, background jobs ignore SIGINT), so the interrupt
 	# reaches every process of a pipeline, as Ctrl-C would.
+	t0=$EPOCHREALTIME
 	set -m
 	bash "$cmd" >"$n.out" 2>&1 </dev/null &
 	pid=$!
@@ -55,6 +63,7 @@ for cmd in "$dir"/*.cmd; do
 	timer=$!
 	wait $pid
 	echo $? >"$n.rc"
+	echo "$EPOCHREALTIME - $t0" | bc >"$n.secs"
 	kill $timer 2>/dev/null
 	cd - >/dev/null || exit 1
 done
