@@ -66,7 +66,7 @@ for id in $(printf '%s\n' "${!name[@]}" | sort); do
 	elif ! grep -qE -- "${expect[$id]}" "$f.out"; then
 		not_ok "${name[$id]}: output lacks /${expect[$id]}/: $(tail -n 2 "$f.out" | tr '\n' ' ')"
 	else
-		ok "${name[$id]} ($(cut -d. -f1 "$f.secs" 2>/dev/null) s)"
+		ok "${name[$id]} ($(cat "$f.secs" 2>/dev/null) s)"
 	fi
 done
 mkdir -p "$top/tests/logs/recipes" && cp "$out"/cmds/* "$top/tests/logs/recipes/" 2>/dev/null

@@ -46,11 +46,15 @@ for cmd in "$dir"/*.cmd; do
 	# SIGINT before bpftrace installs its handler would just kill it.
 	ready='.'
 	grep -qE 'bpftrace|\.bt' "$cmd" && ready='^Attaching [0-9]+ probe'
+	# The timer polls instead of sleeping 240 s in one go: a sleep left
+	# running after the command ended would hold the VM's output pipe open
+	# and keep the VM up for minutes.
 	(
-		for _ in $(seq 120); do grep -qE "$ready" "$n.out" 2>/dev/null && break; sleep 0.5; done
+		exec >/dev/null 2>&1
+		for _ in $(seq 120); do grep -qE "$ready" "$n.out" && break; sleep 0.5; done
 		sleep 8
-		kill -INT -- -$pid
-		sleep 240
+		kill -INT -- -$pid || exit 0
+		for _ in $(seq 240); do kill -0 $pid || exit 0; sleep 1; done
 		# still there: record where each thread waits, for whoever reads the log
 		for p in $(pgrep -g $pid); do
 			for t in /proc/$p/task/*; do
@@ -59,11 +63,11 @@ for cmd in "$dir"/*.cmd; do
 			done
 		done >"$n.hang" 2>&1
 		kill -KILL -- -$pid
-	) 2>/dev/null &
+	) &
 	timer=$!
 	wait $pid
 	echo $? >"$n.rc"
-	echo "$EPOCHREALTIME - $t0" | bc >"$n.secs"
+	awk -v a="$EPOCHREALTIME" -v b="$t0" 'BEGIN { printf "%.0f\n", a - b }' >"$n.secs"
 	kill $timer 2>/dev/null
 	cd - >/dev/null || exit 1
 done
