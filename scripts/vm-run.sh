@@ -142,7 +142,10 @@ qpid=$!
 	: >"$out/timed-out"
 	timeout 120 python3 "$top/scripts/vm/hang-report.py" "$monitor" "$out/console.log" $sysmap >"$out/hang.txt" 2>&1
 	kill -TERM $qpid 2>/dev/null
-	sleep 10
+	for ((i = 0; i < 10; i++)); do
+		kill -0 $qpid 2>/dev/null || exit 0
+		sleep 1
+	done
 	kill -KILL $qpid 2>/dev/null
 ) &
 wpid=$!

@@ -35,4 +35,7 @@ rc=$?
 t=$(($(date +%s) - t0))
 check "hung guest killed at the timeout: exit 124 after ${t} s" \
 	bash -c "[ $rc = 124 ] && [ $t -lt 60 ] && grep -q 'timed out after 25s' '$tmp/err'"
+check "hung guest: hang.txt has each vCPU's position and the stuck task's stack" \
+	bash -c "grep -q '^  cpu0 .*; cpu1 ' '$tmp/b/hang.txt' &&
+		grep -A12 'task:sleep ' '$tmp/b/hang.txt' | grep -q 'nanosleep'"
 exit $tap_failed
