@@ -7,9 +7,10 @@ Asks QEMU's human monitor (a unix socket) where each virtual CPU is, five
 times half a second apart, symbolized with SYSTEM_MAP when given: a CPU that
 is always "halted" is idle, one that keeps the same function is spinning.
 Then injects an NMI: the guest boots with unknown_nmi_panic and
-panic_print=0x41, so it panics and prints every task's stack and every CPU's
-backtrace on the serial console; waits until the console is quiet (at most
-30 s) and prints what it added. Everything goes to stdout; vm-run.sh saves it as OUT/hang.txt.
+panic_print=0x43, so it panics and prints every task's stack, its memory
+use and every CPU's backtrace on the serial console; waits until the
+console is quiet (at most 30 s) and prints what it added. Everything goes
+to stdout; vm-run.sh saves it as OUT/hang.txt.
 """
 import bisect
 import re
