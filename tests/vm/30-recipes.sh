@@ -68,6 +68,7 @@ for id in $(printf '%s\n' "${!name[@]}" | sort); do
 	else
 		ok "${name[$id]} ($(cat "$f.secs" 2>/dev/null) s)"
 	fi
+	[ -s "$f.term" ] && echo "# ${name[$id]}: its Ctrl-C was lost (bpftrace 0.17); SIGTERM after $(tail -n 1 "$f.term") s"
 done
 mkdir -p "$top/tests/logs/recipes" && cp "$out"/cmds/* "$top/tests/logs/recipes/" 2>/dev/null
 exit $tap_failed

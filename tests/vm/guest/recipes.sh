@@ -5,9 +5,11 @@
 # tests/vm/30-recipes.sh). While a low-power workload loops on $VFIOPM_BDF,
 # runs each command in bash, as typed at a prompt, from a scratch directory;
 # tools that run until interrupted (bpftrace) get a SIGINT as from a terminal
-# 8 s after they are ready (at most 68 s after start) and a SIGKILL
-# 240 s later (a SIGINT that lands while bpftrace attaches waits for it, and
-# symbolizing stacks at exit is slow under emulation on a loaded host). Saves N.out (stdout+stderr) and N.rc.
+# 8 s after they are ready (at most 68 s after start), then a SIGTERM every
+# 5 s until they exit, and a SIGKILL 240 s later (symbolizing stacks at exit
+# is slow under emulation on a loaded host). Saves N.out (stdout+stderr),
+# N.rc, N.secs, N.term (when a SIGTERM was needed) and N.hang (where each
+# thread waited) for a command that had to be killed.
 set -u
 dir=$VFIOPM_OUT/$1
 lp=$PWD/tools/vfio-lowpower/vfio-lowpower
@@ -53,8 +55,17 @@ for cmd in "$dir"/*.cmd; do
 		exec >/dev/null 2>&1
 		for _ in $(seq 120); do grep -qE "$ready" "$n.out" && break; sleep 0.5; done
 		sleep 8
+		# Ctrl-C. bpftrace 0.17 leaves its poll loop only when a signal
+		# interrupts epoll_wait(): one that lands between two waits is lost
+		# and it runs on. So a SIGTERM every 5 s while it does: it sets the
+		# same flag, and unlike a second SIGINT (SIG_DFL once bpftrace prints
+		# its maps) it cannot cut the output short.
 		kill -INT -- -$pid || exit 0
-		for _ in $(seq 240); do kill -0 $pid || exit 0; sleep 1; done
+		for i in $(seq 240); do
+			sleep 1
+			kill -0 $pid || exit 0
+			[ $((i % 5)) = 0 ] && pkill -TERM -g $pid -x bpftrace && echo "$i" >>"$n.term"
+		done
 		# still there: record where each thread waits, for whoever reads the log
 		for p in $(pgrep -g $pid); do
 			for t in /proc/$p/task/*; do
