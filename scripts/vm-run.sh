@@ -125,10 +125,6 @@ qemu_args=(-M q35 -accel "tcg,thread=$tcg_thread" -m "$mem" -smp "$smp" -no-rebo
 	-device e1000e,netdev=n0 -netdev user,id=n0,restrict=on)
 [ "$iommu" = 0 ] || qemu_args=(-device intel-iommu "${qemu_args[@]}")
 
-# Symbols for the hang report: next to a built tree's bzImage, or in the
-# unpacked package of a stock kernel.
-sysmap=$(ls "$(dirname "$kernel")/../../../System.map" "$(dirname "$kernel")"/root/boot/System.map-* 2>/dev/null | head -n 1) || true
-
 t0=$(date +%s.%N)
 set +e
 if [ "$console" = 1 ]; then
@@ -140,18 +136,20 @@ qpid=$!
 # The time limit: at the deadline, record where the guest is stuck (OUT/hang.txt)
 # before killing QEMU. One-second sleeps, so nothing outlives the VM for long.
 (
-	for ((i = 0; i < timeout_s; i++)); do
-		kill -0 $qpid 2>/dev/null || exit 0
-		sleep 1
-	done
+	qemu_exits_within() {
+		for ((i = 0; i < $1; i++)); do
+			kill -0 $qpid 2>/dev/null || return 0
+			sleep 1
+		done
+		return 1
+	}
+	qemu_exits_within "$timeout_s" && exit 0
 	: >"$out/timed-out"
+	# Symbols: next to a built tree's bzImage, or in a stock kernel's package.
+	sysmap=$(ls "$(dirname "$kernel")/../../../System.map" "$(dirname "$kernel")"/root/boot/System.map-* 2>/dev/null | head -n 1)
 	timeout 120 python3 "$top/scripts/vm/hang-report.py" "$monitor" "$out/console.log" $sysmap >"$out/hang.txt" 2>&1
 	kill -TERM $qpid 2>/dev/null
-	for ((i = 0; i < 10; i++)); do
-		kill -0 $qpid 2>/dev/null || exit 0
-		sleep 1
-	done
-	kill -KILL $qpid 2>/dev/null
+	qemu_exits_within 10 || kill -KILL $qpid 2>/dev/null
 ) &
 wpid=$!
 trap 'kill -KILL $qpid $wpid 2>/dev/null || true; rm -f "$monitor"' EXIT
