@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # Build the vfiopm test kernel from Debian's linux-source-6.12.
 #
-#   scripts/build-kernel.sh [--unpatched] [--print-dir]
+#   scripts/build-kernel.sh [--unpatched] [--status]
 #
 # Extracts /usr/src/linux-source-6.12.tar.xz, applies kernel/patches/series
 # (unless --unpatched), merges kernel/config/vfiopm.config onto tinyconfig and
 # builds bzImage + vmlinux (with BTF) and, for the patched tree, the vfio
 # kselftest. The result is cached outside the work tree, keyed by a hash of the
 # source package version, the series and the config fragment, so a second run
-# is instant. Prints the build directory on stdout (the last line).
+# is instant. Prints the build directory on stdout (the last line). An entry
+# counts as built only when it has every product it promises (bzImage, vmlinux
+# with a .BTF section, Module.symvers, the kselftest binary): an incomplete one
+# is rebuilt. --status builds nothing: it prints the entry and what it lacks,
+# and exits 0 only when it is complete.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
-variant=patched
+variant=patched status=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--unpatched) variant=unpatched ;;
-	-h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--status) status=1 ;;
+	-h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option: $1 (try --help)" ;;
 	esac
 	shift
@@ -29,7 +34,7 @@ tarball=/usr/src/linux-source-6.12.tar.xz
 command -v pahole >/dev/null || die "pahole missing (package dwarves): needed for BTF"
 
 # Bump when the way the tree is built changes, to invalidate old caches.
-build_abi=1
+build_abi=2
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 key_input() {
 	echo "abi=$build_abi src=$srcver variant=$variant"
@@ -45,6 +50,38 @@ key_input() {
 key=$(key_input | sha256sum | cut -c1-16)
 out="$VFIOPM_CACHE/kernel-$variant-$key"
 
+# The products a cache entry promises to the VM tiers.
+products() {
+	echo "linux/arch/x86/boot/bzImage"
+	echo "linux/vmlinux"
+	echo "linux/Module.symvers"
+	[ "$variant" = unpatched ] || echo "$selftest_rel"
+}
+selftest_rel=linux/tools/testing/selftests/vfio/vfio_low_power_test
+
+# Prints what $1 lacks of the promised products; empty when complete.
+missing_products() {
+	local f
+	for f in $(products); do
+		case "$f" in
+		"$selftest_rel") [ -f "$1/$f" ] && [ -x "$1/$f" ] || echo "$f" ;;
+		*) [ -s "$1/$f" ] || echo "$f" ;;
+		esac
+	done
+	# Every tier's BPF programs are CO-RE against this BTF.
+	# (grep reads it all: grep -q would SIGPIPE readelf under pipefail)
+	[ ! -f "$1/linux/vmlinux" ] || readelf -S "$1/linux/vmlinux" 2>/dev/null |
+		grep '\.BTF ' >/dev/null || echo "linux/vmlinux (.BTF section)"
+}
+
+if [ -n "$status" ]; then
+	[ -f "$out/.done" ] || { echo "$out: not built"; exit 1; }
+	lacks=$(missing_products "$out")
+	[ -z "$lacks" ] || { echo "$out: incomplete, missing:" $lacks; exit 1; }
+	echo "$out: complete"
+	exit 0
+fi
+
 mkdir -p "$VFIOPM_CACHE"
 # One builder per key: a second caller waits for the first and reuses its tree.
 exec 9>"$out.lock"
@@ -54,9 +91,14 @@ if ! flock -n 9; then
 fi
 
 if [ -f "$out/.done" ]; then
-	log "kernel ($variant) cached: $out"
-	echo "$out"
-	exit 0
+	lacks=$(missing_products "$out")
+	if [ -z "$lacks" ]; then
+		log "kernel ($variant) cached: $out"
+		echo "$out"
+		exit 0
+	fi
+	warn "cached kernel $out is incomplete (missing: $(echo $lacks)); rebuilding"
+	rm -rf "$out"
 fi
 
 tmp="$out.tmp"
@@ -103,12 +145,19 @@ fi
 if [ "$variant" = patched ]; then
 	log "building the vfio kselftest"
 	make -C "$src" -s headers >>"$tmp/build.log" 2>&1
-	if ! make -C "$src/tools/testing/selftests/vfio" \
+	# An explicit OUTPUT: lib.mk leaves it empty when MAKELEVEL > 0 (we
+	# run under the project's make), and would install the binary as /.
+	if ! env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+		make -C "$src/tools/testing/selftests/vfio" \
+		OUTPUT="$src/tools/testing/selftests/vfio" \
 		KHDR_INCLUDES="-isystem $src/usr/include" >>"$tmp/build.log" 2>&1; then
 		tail -n 40 "$tmp/build.log" >&2
 		die "kselftest build failed; full log: $tmp/build.log"
 	fi
 fi
+
+lacks=$(missing_products "$tmp")
+[ -z "$lacks" ] || die "kernel ($variant) build did not produce: $(echo $lacks); log: $tmp/build.log"
 
 t1=$(date +%s)
 echo "$((t1 - t0))" >"$tmp/build-seconds"
