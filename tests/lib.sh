@@ -3,6 +3,7 @@
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$top/scripts/lib.sh"
+mkdir -p "$top/tests/logs"	# run.sh makes it too; a tier also runs alone
 
 tap_failed=0
 ok() { echo "ok - $*"; }
