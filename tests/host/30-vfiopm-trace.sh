@@ -34,6 +34,43 @@ else
 	skip "BPF programs pass the verifier" "needs root"
 fi
 
+# The same programs load, or are refused with the kernel's reason, whatever
+# the host has mounted: a fresh host has no tracefs, and this run may be
+# inside a namespace that has one.
+verify_in_ns() {	# SETUP: shell run in a private mount namespace before --verify
+	unshare -m sh -c "$1; exec '$tool' --verify" 2>&1
+}
+verdicts() { grep -E '^(not )?ok - ' | sed 's/ # SKIP.*/ # SKIP/' | sort; }
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	unmount_all='umount /sys/kernel/tracing /sys/kernel/debug/tracing /sys/kernel/debug 2>/dev/null; true'
+	with=$(verify_in_ns "$unmount_all; mount -t tracefs nodev /sys/kernel/tracing")
+	without=$(verify_in_ns "$unmount_all")
+	echo "$without" >"$top/tests/logs/vfiopm-trace-verify-no-tracefs.txt"
+	check "no tracefs: --verify mounts it and says so" \
+		grep -q '^# vfiopm-trace: mounted tracefs at /sys/kernel/tracing' <<<"$without"
+	check "no tracefs: same verdicts as with tracefs mounted" \
+		test "$(verdicts <<<"$without")" = "$(verdicts <<<"$with")"
+	if command -v setpriv >/dev/null; then
+		# root without CAP_SYS_ADMIN cannot mount: each fentry/fexit program
+		# gets a trial load, and a refusal is a SKIP with the kernel's errno
+		nomount=$(unshare -m sh -c "$unmount_all; exec setpriv --inh-caps=-sys_admin \
+			--bounding-set=-sys_admin '$tool' --verify" 2>&1)
+		echo "$nomount" >"$top/tests/logs/vfiopm-trace-verify-no-mount.txt"
+		check "tracefs not mountable: no libbpf noise, no failure" \
+			test -z "$(grep -E '^(libbpf|not ok)' <<<"$nomount")"
+		check "tracefs not mountable: same programs loaded as with tracefs" \
+			test "$(verdicts <<<"$nomount" | grep -v SKIP)" = "$(verdicts <<<"$with" | grep -v SKIP)"
+		if grep -q 'SKIP.*refused' <<<"$nomount"; then
+			check "tracefs not mountable: a refusal names the errno and why tracefs is missing" \
+				grep -qE 'refused the fentry/fexit program \([^)]+\); tracefs not mounted, and mounting it needs CAP_SYS_ADMIN' <<<"$nomount"
+		fi
+	else
+		skip "tracefs not mountable" "no setpriv"
+	fi
+else
+	skip "--verify without tracefs" "needs root and a private mount namespace"
+fi
+
 # expect NAME RC PATTERN CMD...: exit status and a one-line message on stderr
 expect() {
 	local name=$1 want=$2 pat=$3 err rc

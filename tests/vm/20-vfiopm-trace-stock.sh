@@ -27,6 +27,10 @@ for series in 6.12 6.1; do
 	esac
 	check "stock $kver: booted that kernel with vfio-pci bound" \
 		sh -c "test \"\$(cat '$out/kernel')\" = '$kver' && grep -q 'vfio-pci: 0000:' '$out/console.log'"
+	check "stock $kver: tracefs unmounted, vfiopm-trace mounted it and fexit loaded" sh -c \
+		"test ! -s '$out/mounts-before.txt' &&
+		 grep -q '^# vfiopm-trace: mounted tracefs at /sys/kernel/tracing' '$out/verify.txt' &&
+		 grep -q '^ok - verifier: pci_pm_runtime_suspend (stock mode)' '$out/verify.txt'"
 	sed -n "s/^ok - verifier: /ok - stock $kver verifier: /p; s/^not ok - verifier: /not ok - stock $kver verifier: /p" "$out/verify.txt"
 	grep -q '^not ok' "$out/verify.txt" && tap_failed=1
 	python3 - "$out" "$kver" <<'PY' || tap_failed=1

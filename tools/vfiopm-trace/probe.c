@@ -5,6 +5,8 @@
  * an fentry/fexit program a BTF function that ftrace can patch.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <sys/mount.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,42 +61,71 @@ bool probe_tp_btf(const char *tp)
 	return btf_has(name, BTF_KIND_TYPEDEF);
 }
 
+const char *tracefs_note = "";
+
+static bool has_func_list(const char *dir)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/available_filter_functions", dir);
+	return !access(path, F_OK);
+}
+
+/*
+ * The ftrace function list, mounting tracefs where nobody has (as perf
+ * does): a fresh host boots with /sys/kernel/tracing empty.
+ */
 static const char *tracefs(void)
 {
-	if (!access("/sys/kernel/tracing/available_filter_functions", F_OK))
-		return "/sys/kernel/tracing";
-	if (!access("/sys/kernel/debug/tracing/available_filter_functions", F_OK))
-		return "/sys/kernel/debug/tracing";
+	static const char *dir;
+	static bool tried;
+
+	if (tried)
+		return dir;
+	tried = true;
+	if (has_func_list("/sys/kernel/tracing"))
+		return dir = "/sys/kernel/tracing";
+	if (has_func_list("/sys/kernel/debug/tracing"))
+		return dir = "/sys/kernel/debug/tracing";
+	if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) &&
+	    has_func_list("/sys/kernel/tracing")) {
+		tracefs_note = "mounted tracefs at /sys/kernel/tracing";
+		return dir = "/sys/kernel/tracing";
+	}
+	tracefs_note = errno == EPERM ? "tracefs not mounted, and mounting it needs CAP_SYS_ADMIN"
+				      : "tracefs not mounted, and this kernel cannot mount it";
 	return NULL;
 }
 
-bool probe_func(const char *fn)
+enum probe_answer probe_func(const char *fn)
 {
 	char path[128], line[256];
-	const char *t = tracefs();
+	const char *t;
 	size_t n = strlen(fn);
 	bool found = false;
 	FILE *f;
 
 	if (!btf_has(fn, BTF_KIND_FUNC)) {
 		probe_why = "not in this kernel's BTF";
-		return false;
+		return PROBE_NO;
 	}
+	t = tracefs();
 	if (!t)
-		return true;	/* no tracefs: let the attach decide */
+		return PROBE_TRY;
 	snprintf(path, sizeof(path), "%s/available_filter_functions", t);
 	f = fopen(path, "r");
 	if (!f) {
 		/* ftrace is locked down here, and fentry/fexit with it */
-		probe_why = "ftrace function list not readable (fentry/fexit not permitted here)";
-		return false;
+		probe_why = "this kernel forbids fentry/fexit (its ftrace function list "
+			    "is not readable, even by root)";
+		return PROBE_NO;
 	}
 	while (!found && fgets(line, sizeof(line), f))
 		found = !strncmp(line, fn, n) && (line[n] == '\n' || line[n] == ' ');
 	fclose(f);
 	if (!found)
 		probe_why = "not traceable (not in available_filter_functions)";
-	return found;
+	return found ? PROBE_YES : PROBE_NO;
 }
 
 int probe_kernel(struct probe *p)

@@ -71,9 +71,15 @@ struct probe {
 int probe_kernel(struct probe *p);
 /* tp_btf target exists in vmlinux or module BTF */
 bool probe_tp_btf(const char *tp);
-/* function in BTF and traceable (available_filter_functions, when readable) */
-bool probe_func(const char *fn);
-/* why the last probe_* returned false */
+/*
+ * Function in BTF and traceable by available_filter_functions; PROBE_TRY
+ * when no tracefs can be had to ask, and only a trial load can tell.
+ */
+enum probe_answer { PROBE_NO, PROBE_YES, PROBE_TRY };
+enum probe_answer probe_func(const char *fn);
+/* why the last probe_* said no */
 extern const char *probe_why;
+/* what the probe did about tracefs or could not ("" when it was mounted) */
+extern const char *tracefs_note;
 
 #endif

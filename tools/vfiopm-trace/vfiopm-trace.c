@@ -112,9 +112,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 static volatile sig_atomic_t exiting;
 static void on_signal(int sig) { (void)sig; exiting = 1; }
 
+/* a trial load's refusal is an answer, not an error to show */
+static bool libbpf_quiet;
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_DEBUG && !env.verbose)
+	if ((level == LIBBPF_DEBUG || libbpf_quiet) && !env.verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
@@ -154,32 +157,68 @@ static const struct prog_desc progs[] = {
 };
 #define NPROGS (sizeof(progs) / sizeof(progs[0]))
 
+/* Loads program d alone, in stock or full mode; 0 or a negative errno. */
+static int load_alone(const struct prog_desc *d, bool stock)
+{
+	struct vfiopm_trace_bpf *o = vfiopm_trace_bpf__open();
+	struct bpf_program *p;
+	int err;
+
+	if (!o)
+		return -errno ?: -ENOMEM;
+	o->rodata->stock_mode = stock;
+	bpf_object__for_each_program(p, o->obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), d->name));
+	err = vfiopm_trace_bpf__load(o);
+	vfiopm_trace_bpf__destroy(o);
+	return err;
+}
+
+/*
+ * Without tracefs nothing says whether ftrace may patch the function, so a
+ * trial load decides, and a refusal is reported as the kernel's, not ours.
+ */
+static bool trial_load(const struct prog_desc *d)
+{
+	static char why[192];
+	int err;
+
+	libbpf_quiet = true;
+	err = load_alone(d, !(d->modes & M_FULL));
+	libbpf_quiet = false;
+
+	if (!err)
+		return true;
+	snprintf(why, sizeof(why), "the kernel refused the fentry/fexit program (%s); %s",
+		 strerror(-err), tracefs_note);
+	probe_why = why;
+	return false;
+}
+
 static bool target_present(const struct prog_desc *d)
 {
-	return d->kind == K_TP ? probe_tp_btf(d->target) : probe_func(d->target);
+	if (d->kind == K_TP)
+		return probe_tp_btf(d->target);
+	switch (probe_func(d->target)) {
+	case PROBE_YES:
+		return true;
+	case PROBE_TRY:
+		return trial_load(d);
+	default:
+		return false;
+	}
 }
 
 /* --verify: every program through the verifier on its own, in each mode it runs in. */
 static int verify_one(const struct prog_desc *d, bool stock)
 {
-	struct vfiopm_trace_bpf *o = vfiopm_trace_bpf__open();
 	const char *mode = stock ? "stock" : "full";
-	struct bpf_program *p;
-	int err;
+	int err = load_alone(d, stock);
 
-	if (!o) {
-		printf("not ok - open BPF object\n");
-		return 1;
-	}
-	o->rodata->stock_mode = stock;
-	bpf_object__for_each_program(p, o->obj)
-		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), d->name));
-	err = vfiopm_trace_bpf__load(o);
 	if (err)
 		printf("not ok - verifier: %s (%s mode): %s\n", d->name, mode, strerror(-err));
 	else
 		printf("ok - verifier: %s (%s mode)\n", d->name, mode);
-	vfiopm_trace_bpf__destroy(o);
 	return !!err;
 }
 
@@ -198,6 +237,8 @@ static int verify_all(void)
 		if (progs[i].modes & M_STOCK)
 			failed |= verify_one(&progs[i], true);
 	}
+	if (*tracefs_note)
+		printf("# vfiopm-trace: %s\n", tracefs_note);
 	return failed;
 }
 
@@ -325,6 +366,8 @@ int main(int argc, char **argv)
 			printf("vfiopm-trace: %s not attachable here: %s\n", progs[i].target,
 			       probe_why);
 	}
+	if (*tracefs_note)	/* on stderr for --json: a log line would break the stream */
+		fprintf(env.json ? stderr : stdout, "vfiopm-trace: %s\n", tracefs_note);
 	err = vfiopm_trace_bpf__load(obj);
 	if (err) {
 		fprintf(stderr, "vfiopm-trace: loading BPF programs failed: %s (rerun with -v)\n",

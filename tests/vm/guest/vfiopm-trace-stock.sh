@@ -38,6 +38,11 @@ stop() {
 }
 
 uname -r >"$out/kernel"
+# As on a fresh host: no tracefs. vfiopm-trace must mount it to learn which
+# functions fentry/fexit may patch (the VM's init mounted both).
+umount /sys/kernel/debug 2>/dev/null
+umount /sys/kernel/tracing 2>/dev/null
+grep -E ' (tracefs|debugfs) ' /proc/mounts >"$out/mounts-before.txt"
 $tool --verify >"$out/verify.txt" 2>&1
 echo $? >"$out/verify.rc"
 wait_state D3hot
