@@ -108,6 +108,9 @@ fi
 	printf '\n'
 } >"$out/cmd.sh"
 printf '%s\n' "$top" >"$out/project-dir"
+# The cache holds what guests run (the kselftest, the fault module); under
+# /tmp, as in a cold-path run, the guest's tmpfs would hide it.
+printf '%s\n' "$VFIOPM_CACHE" >"$out/cache-dir"
 
 # unknown_nmi_panic and panic_print: an NMI from the monitor makes a stuck
 # guest print every task's stack, memory use and every CPU's backtrace
@@ -122,6 +125,7 @@ qemu_args=(-M q35 -accel "tcg,thread=$tcg_thread" -m "$mem" -smp "$smp" -no-rebo
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$top,mount_tag=project,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$out,mount_tag=vfiopmout,security_model=none,multidevs=remap"
+	-virtfs "local,path=$VFIOPM_CACHE,mount_tag=cache,security_model=none,readonly=on,multidevs=remap"
 	-device e1000e,netdev=n0 -netdev user,id=n0,restrict=on)
 [ "$iommu" = 0 ] || qemu_args=(-device intel-iommu "${qemu_args[@]}")
 
