@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The balance rules of DESIGN.md as pure functions of the traced state: no
+ * The balance rules of docs/design.md as pure functions of the traced state: no
  * BPF helpers, no maps. The BPF programs look up and update the maps around
  * them; tools/vfiopm-trace/tests/test_balance.c runs the same code on the host.
  */

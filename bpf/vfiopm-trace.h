@@ -30,7 +30,7 @@ enum ev_type {
 	EV_MAX,
 };
 
-/* Who owns a reference: the balance rules of DESIGN.md. */
+/* Who owns a reference: the balance rules of docs/design.md. */
 enum pairing {
 	PAIR_IOCTL,	/* per task and ioctl */
 	PAIR_REGION,	/* per task */
@@ -47,7 +47,7 @@ enum pairing {
 
 enum pm_op { OP_RESUME_AND_GET, OP_GET_NORESUME, OP_PUT, OP_PUT_NOIDLE };
 
-/* Flags on an event: each is an imbalance per DESIGN.md "Balance rules". */
+/* Flags on an event: each is an imbalance per docs/design.md, "Balance rules". */
 #define FL_UNDERFLOW	(1u << 0) /* put at count 0 (ret -EINVAL or no move) */
 #define FL_NO_GET	(1u << 1) /* put whose get was never seen */
 #define FL_UNEXPLAINED	(1u << 2) /* count moved by what vfio did not do */

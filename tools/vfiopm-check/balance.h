@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The balance rules of DESIGN.md as a per-device state machine. Events must
- * come in timestamp order (see reorder.h); the checker keeps one small record
- * per device and per open pairing key, never per event.
+ * The balance rules of docs/design.md as a per-device state machine. Events
+ * must come in timestamp order (see reorder.h); the checker keeps one small
+ * record per device and per open pairing key, never per event.
  */
 #ifndef VFIOPM_BALANCE_H
 #define VFIOPM_BALANCE_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * vfiopm-trace: live view of the runtime-PM usage count of vfio-pci devices,
- * with imbalance flags (DESIGN.md "Balance rules"). See docs/vfiopm-trace.md.
+ * with imbalance flags (docs/design.md, "Balance rules"). See docs/vfiopm-trace.md.
  */
 #include <argp.h>
 #include <ctype.h>
