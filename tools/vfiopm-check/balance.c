@@ -361,6 +361,30 @@ static void pci_get(struct checker *ck, struct dev_state *d, const struct event 
 	}
 }
 
+static void lp_entry_put_seen(struct dev_state *d, int pid)
+{
+	if (d->n_lp_entry_tasks == LP_ENTRY_TASKS)
+		d->lp_entry_overflow = 1;
+	else
+		d->lp_entry_tasks[d->n_lp_entry_tasks++] = pid;
+}
+
+/*
+ * Whether task pid's ENTRY event has its put_noidle, which is then used
+ * up. Keyed by task, not by the engaged state: that state may already be
+ * gone by the time the event is written.
+ */
+static int lp_entry_put_taken(struct dev_state *d, int pid)
+{
+	for (int i = 0; i < d->n_lp_entry_tasks; i++) {
+		if (d->lp_entry_tasks[i] != pid)
+			continue;
+		d->lp_entry_tasks[i] = d->lp_entry_tasks[--d->n_lp_entry_tasks];
+		return 1;
+	}
+	return d->lp_entry_overflow;
+}
+
 static void pci_put(struct checker *ck, struct dev_state *d, const struct event *ev, int flagged)
 {
 	switch (ev->reason) {
@@ -383,6 +407,7 @@ static void pci_put(struct checker *ck, struct dev_state *d, const struct event 
 			add(ck, F_UNDERFLOW, SEV_IMBALANCE, d->name, P_LOWPOWER, "low_power_entry", ev,
 			    "low_power_entry put_noidle while low power is already engaged");
 		ref_open(d, P_LOWPOWER, 0, 0, ev);
+		lp_entry_put_seen(d, ev->pid);
 		break;
 	case R_REGISTER:
 		ref_open(d, P_BINDING, 0, 0, ev);
@@ -460,7 +485,7 @@ void checker_event(struct checker *ck, const struct event *ev)
 		pci_put(ck, d, ev, flagged);
 		break;
 	case EV_LP_ENTRY:
-		if (ev->ret == 0 && !held(d, P_LOWPOWER) && d->events > 1)
+		if (!lp_entry_put_taken(d, ev->pid) && ev->ret == 0 && d->events > 1)
 			add(ck, F_SEQUENCE, SEV_IMBALANCE, d->name, P_LOWPOWER, "low_power_entry", ev,
 			    "low-power ENTRY accepted without its put_noidle");
 		break;

@@ -78,6 +78,8 @@ struct ref {
 
 enum rt_state { RT_UNKNOWN, RT_ACTIVE, RT_SUSPENDED };
 
+#define LP_ENTRY_TASKS 8
+
 struct dev_state {
 	char name[DEV_LEN];
 	uint64_t events, gets, puts, failed_gets;
@@ -94,6 +96,14 @@ struct dev_state {
 	uint64_t pend_ts;
 	long pend_line;
 	int lp_exit_pending;
+	/*
+	 * Tasks whose low_power_entry put_noidle is seen and whose ENTRY event
+	 * is not: the event fires after memory_lock is dropped, so another
+	 * task's EXIT can come between the two (docs/design.md).
+	 */
+	int lp_entry_tasks[LP_ENTRY_TASKS];
+	int n_lp_entry_tasks;
+	int lp_entry_overflow;	/* more than that: the check stays silent */
 	int resuming;		/* runtime resume seen, the get that caused it not yet */
 	enum rt_state rt;
 	unsigned int prelog_mask;

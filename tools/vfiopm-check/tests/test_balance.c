@@ -302,6 +302,43 @@ static void low_power_cycle_balanced(void **state)
 	assert_int_equal(ck.nf, 0);
 }
 
+/*
+ * The ENTRY event fires after memory_lock is dropped: another task's EXIT
+ * can be logged between one task's put_noidle and its ENTRY event.
+ */
+static void entry_event_after_other_tasks_exit(void **state)
+{
+	(void)state;
+	reg();
+	enable(1);
+	feed(EV_DEV_GET, 10, 2, 0x3b75, 0, 0);
+	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LP_ENTRY, 0);
+	feed(EV_DEV_GET, 11, 2, 0x3b75, 0, 0);
+	feed(EV_PCI_GET, 11, 3, OP_GET_NORESUME, R_LP_EXIT, 0);
+	feed(EV_LP_EXIT, 11, 3, 0, 0, 0);
+	feed(EV_LP_ENTRY, 10, 3, 0, 0, 0);
+	feed(EV_DEV_PUT, 10, 2, 0x3b75, 0, 0);
+	feed(EV_DEV_PUT, 11, 1, 0x3b75, 0, 0);
+	disable(0);
+	checker_finish(&ck);
+	assert_false(has_finding(&ck, F_SEQUENCE));
+	assert_int_equal(checker_verdict(&ck), 0);
+}
+
+/* Control: an accepted ENTRY whose task dropped nothing is still flagged. */
+static void entry_without_put_noidle(void **state)
+{
+	(void)state;
+	reg();
+	enable(1);
+	feed(EV_DEV_GET, 10, 2, 0x3b75, 0, 0);
+	feed(EV_PCI_PUT, 11, 1, OP_PUT_NOIDLE, R_LP_ENTRY, 0);
+	feed(EV_LP_ENTRY, 10, 1, 0, 0, 0);
+	checker_finish(&ck);
+	assert_true(has_finding(&ck, F_SEQUENCE));
+	assert_non_null(strstr(get_finding(&ck, F_SEQUENCE)->msg, "ENTRY accepted without its put_noidle"));
+}
+
 static void exit_without_get(void **state)
 {
 	(void)state;
@@ -425,6 +462,7 @@ int main(void)
 		T(brief_discrepancy_at_end_is_inconclusive), T(prelog_is_inconclusive),
 		T(entry_without_exit_at_close), T(entry_at_close_reported_once),
 		T(low_power_cycle_balanced), T(exit_without_get),
+		T(entry_event_after_other_tasks_exit), T(entry_without_put_noidle),
 		T(expect_idle), T(open_session_is_not_a_failure), T(active_unowned),
 		T(unbind_leaves_count), T(unregister_without_register_is_prelog),
 		T(lost_taints_leaks), T(device_filter), T(no_events), T(findings_are_bounded),
