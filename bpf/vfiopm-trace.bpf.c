@@ -321,6 +321,13 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 
 	if (!s)
 		return 0;
+	/*
+	 * Engagement follows the put_noidle / get_noresume, made under
+	 * memory_lock; the ENTRY event comes after the lock is dropped and may
+	 * follow another task's EXIT (docs/design.md, F3).
+	 */
+	if (pairing == PAIR_LOW_POWER)
+		s->engaged = !get;
 	/* get_noresume and put_noidle are inline: no rpm event, take the frames here */
 	if (op == OP_GET_NORESUME || op == OP_PUT_NOIDLE) {
 		bpf_get_stack(ctx, ips, sizeof(ips), 0);
@@ -530,7 +537,6 @@ int BPF_PROG(vfio_pci_low_power_entry, struct vfio_pci_core_device *vdev, bool w
 		return 0;
 	if (ret == 0) {
 		s->entries++;
-		s->engaged = 1;
 		s->wake_armed = with_wakeup;
 	}
 	e = state_event(dev, s, EV_LOW_POWER_ENTRY, 0);
