@@ -87,14 +87,18 @@ static const char *tracefs(void)
 		return dir = "/sys/kernel/tracing";
 	if (has_func_list("/sys/kernel/debug/tracing"))
 		return dir = "/sys/kernel/debug/tracing";
-	if (!mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) &&
-	    has_func_list("/sys/kernel/tracing")) {
-		tracefs_note = "mounted tracefs at /sys/kernel/tracing";
-		return dir = "/sys/kernel/tracing";
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		tracefs_note = errno == EPERM ? "tracefs not mounted, and mounting it needs CAP_SYS_ADMIN"
+					      : "tracefs not mounted, and this kernel cannot mount it";
+		return NULL;
 	}
-	tracefs_note = errno == EPERM ? "tracefs not mounted, and mounting it needs CAP_SYS_ADMIN"
-				      : "tracefs not mounted, and this kernel cannot mount it";
-	return NULL;
+	if (!has_func_list("/sys/kernel/tracing")) {
+		tracefs_note = "mounted tracefs at /sys/kernel/tracing, which has no ftrace "
+			       "function list (no function tracer in this kernel)";
+		return NULL;
+	}
+	tracefs_note = "mounted tracefs at /sys/kernel/tracing";
+	return dir = "/sys/kernel/tracing";
 }
 
 enum probe_answer probe_func(const char *fn)
