@@ -13,9 +13,23 @@ trap 'rm -rf "$cache"' EXIT
 export VFIOPM_CACHE=$cache
 
 status() { "$bk" "$@" --status 2>&1; }
-st=$(status); rc=$?
-check "empty cache: --status says not built, exit 1 ($st)" sh -c "test $rc = 1 && echo '$st' | grep -q ': not built$'"
+# status_is NAME RC [PATTERN] [--unpatched]: --status exits RC and, if
+# PATTERN is given, prints a line matching it (grep -E).
+status_is() {
+	local name=$1 want=$2 pat=${3:-} st rc
+	shift 2
+	[ $# -eq 0 ] || shift
+	st=$(status "$@")
+	rc=$?
+	if [ "$rc" = "$want" ] && { [ -z "$pat" ] || grep -qE -- "$pat" <<<"$st"; }; then
+		ok "$name"
+	else
+		not_ok "$name: exit $rc, wanted $want; said: $st"
+	fi
+}
+st=$(status)
 entry=${st%%: *}
+status_is "empty cache: --status says not built, exit 1" 1 ': not built$'
 
 # A fake entry: each product non-empty, vmlinux an ELF with or without .BTF.
 mkdir -p "$entry/linux/arch/x86/boot" "$entry/linux/tools/testing/selftests/vfio"
@@ -29,23 +43,17 @@ chmod +x "$entry/linux/vmlinux"
 touch "$entry/.done"
 kst=$entry/linux/tools/testing/selftests/vfio/vfio_low_power_test
 
-st=$(status); rc=$?
-check "marked done without the kselftest: incomplete, names it, exit 1" \
-	sh -c "test $rc = 1 && echo '$st' | grep -q 'incomplete, missing: linux/tools/testing/selftests/vfio/vfio_low_power_test$'"
+status_is "marked done without the kselftest: incomplete, names it, exit 1" 1 \
+	'incomplete, missing: linux/tools/testing/selftests/vfio/vfio_low_power_test$'
 echo '#!/bin/sh' >"$kst"
-st=$(status); rc=$?
-check "kselftest not executable: still incomplete" test "$rc" = 1
+status_is "kselftest not executable: still incomplete" 1
 chmod +x "$kst"
-st=$(status); rc=$?
-check "every product there: complete, exit 0 ($st)" sh -c "test $rc = 0 && echo '$st' | grep -q ': complete$'"
+status_is "every product there: complete, exit 0" 0 ': complete$'
 cp "$cache/plain.o" "$entry/linux/vmlinux"
-st=$(status); rc=$?
-check "vmlinux without BTF: incomplete, says so" \
-	sh -c "test $rc = 1 && echo '$st' | grep -qF 'linux/vmlinux (.BTF section)'"
+status_is "vmlinux without BTF: incomplete, says so" 1 'linux/vmlinux \(\.BTF section\)'
 cp "$cache/btf.o" "$entry/linux/vmlinux"
 : >"$entry/linux/Module.symvers"
-st=$(status); rc=$?
-check "empty Module.symvers: incomplete" sh -c "test $rc = 1 && echo '$st' | grep -q 'Module.symvers'"
+status_is "empty Module.symvers: incomplete" 1 'Module\.symvers'
 
 # The unpatched tree promises no kselftest.
 st=$(status --unpatched)
@@ -56,6 +64,5 @@ cp "$entry/linux/arch/x86/boot/bzImage" "$uentry/linux/arch/x86/boot/"
 cp "$cache/btf.o" "$uentry/linux/vmlinux"
 echo sym >"$uentry/linux/Module.symvers"
 touch "$uentry/.done"
-st=$(status --unpatched); rc=$?
-check "unpatched entry complete without a kselftest ($st)" test "$rc" = 0
+status_is "unpatched entry complete without a kselftest" 0 "" --unpatched
 exit $tap_failed

@@ -37,8 +37,10 @@ fi
 # The same programs load, or are refused with the kernel's reason, whatever
 # the host has mounted: a fresh host has no tracefs, and this run may be
 # inside a namespace that has one.
-verify_in_ns() {	# SETUP: shell run in a private mount namespace before --verify
-	unshare -m sh -c "$1; exec '$tool' --verify" 2>&1
+# verify_in_ns SETUP [WRAPPER]: --verify in a private mount namespace after
+# the shell commands SETUP, run through WRAPPER (e.g. setpriv) if given.
+verify_in_ns() {
+	unshare -m sh -c "$1; exec ${2:-} '$tool' --verify" 2>&1
 }
 verdicts() { grep -E '^(not )?ok - ' | sed 's/ # SKIP.*/ # SKIP/' | sort; }
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
@@ -53,8 +55,8 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	if command -v setpriv >/dev/null; then
 		# root without CAP_SYS_ADMIN cannot mount: each fentry/fexit program
 		# gets a trial load, and a refusal is a SKIP with the kernel's errno
-		nomount=$(unshare -m sh -c "$unmount_all; exec setpriv --inh-caps=-sys_admin \
-			--bounding-set=-sys_admin '$tool' --verify" 2>&1)
+		nomount=$(verify_in_ns "$unmount_all" \
+			"setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin")
 		echo "$nomount" >"$top/tests/logs/vfiopm-trace-verify-no-mount.txt"
 		check "tracefs not mountable: no libbpf noise, no failure" \
 			test -z "$(grep -E '^(libbpf|not ok)' <<<"$nomount")"
