@@ -17,4 +17,16 @@ broken=$(git ls-files '*.md' | while read -r f; do
 	done
 done)
 check "every relative Markdown link resolves${broken:+: $(head -n 3 <<<"$broken" | tr '\n' ' ')}" test -z "$broken"
+# The event contract is written once (bpf/vfiopm-contract.h); the bpftrace
+# tools restate its names, so they are checked against it.
+python3 scripts/contract.py --copies scripts/bpftrace/*.bt || tap_failed=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sed 's/@reason\[7\] = "sriov"; @reason\[8\] = "reset"/@reason[7] = "reset"; @reason[8] = "sriov"/' \
+	scripts/bpftrace/vfio-refs.bt >"$tmp/vfio-refs.bt"
+check "contract: a bpftrace copy with two reasons swapped fails the check (control)" \
+	sh -c "! python3 scripts/contract.py --copies '$tmp/vfio-refs.bt' >/dev/null"
+# the Python tools read the contract, they do not restate it
+copies=$(git grep -nE '"(region_rw|low_power_entry)", *"' -- '*.py' ':!scripts/contract.py' 2>/dev/null)
+check "no Python file restates the reason names${copies:+: $copies}" test -z "$copies"
 exit $tap_failed

@@ -28,6 +28,14 @@ python3 "$top/tests/vm/check-trace.py" "$out/trace.txt" "$bdf" "$top/docs/tracep
 	--usage-start "$(cat "$out/usage-start")" --usage-end "$(cat "$out/usage-end")" ||
 	tap_failed=1
 check "device back in D3hot after the run" test "$(cat "$out/state-end")" = D3hot
+# the event contract (bpf/vfiopm-contract.h) against the kernel's format files,
+# and a control: a format file with two reasons renumbered must fail it
+python3 "$top/scripts/contract.py" --formats "$out/format" || tap_failed=1
+mkdir -p "$out/format-doctored"
+sed 's/{ 7, "sriov" }/{ 8, "sriov" }/; s/{ 8, "reset" }/{ 7, "reset" }/' "$out/format/vfio_pci_pm_get" \
+	>"$out/format-doctored/vfio_pci_pm_get"
+check "contract: a format file with two reasons renumbered fails the check (control)" \
+	sh -c "! python3 '$top/scripts/contract.py' --formats '$out/format-doctored' >/dev/null"
 
 nrc=$(cat "$out/negative-rc" 2>/dev/null)
 check "negative control: kselftest fails while a reference is held outside vfio (exit $nrc)" \

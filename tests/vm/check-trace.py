@@ -10,20 +10,25 @@ failed. As a negative control it also re-checks the log with one region_rw put
 removed and requires the usage-count accounting to flag it.
 """
 import argparse
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+import contract  # noqa: E402  the event contract, bpf/vfiopm-contract.h
 
 LINE = re.compile(
     r"^\s*(?P<comm>.*?)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+(?:\S{4,6}\s+)?"
     r"(?P<ts>\d+\.\d+):\s+(?P<event>\w+):\s+(?P<dev>\S+)(?P<rest>.*)$")
 
+_C = contract.load()
+_DSTATES = set(_C["dstate"].values()) | set(contract.EXTRA["dstate"].values())
 ENUMS = {
-    "op": {"resume_and_get", "get_noresume", "put", "put_noidle"},
-    "reason": {"region_rw", "enable", "disable", "low_power_entry", "low_power_exit",
-               "register", "unregister", "sriov", "reset"},
-    "source": {"ioctl", "wake", "disable"},
-    "from": {"D0", "D1", "D2", "D3hot", "D3cold", "unknown", "error"},
-    "to": {"D0", "D1", "D2", "D3hot", "D3cold", "unknown", "error"},
+    "op": set(_C["op"].values()),
+    "reason": set(_C["reason"].values()),
+    "source": set(_C["source"].values()),
+    "from": _DSTATES,
+    "to": _DSTATES,
 }
 BOOLS = {"engaged", "wake_armed", "intx_masked", "with_wakeup"}
 EINVAL = -22

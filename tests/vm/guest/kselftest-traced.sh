@@ -7,6 +7,7 @@
 #    vfio_pci:* event enabled in tracefs, and saves:
 #      kselftest.tap  its TAP output       trace.txt  the ftrace buffer
 #      usage-start, usage-end, state-end   sysfs runtime_usage / power_state
+#      format/EVENT   the kernel's events/<system>/EVENT/format files
 #    (all in $VFIOPM_OUT); exits with the kselftest's status;
 # 2. negative control, untraced: with a usage-count reference held outside
 #    vfio (power/control=on) one kselftest case must fail; its exit status is
@@ -21,6 +22,13 @@ out=$VFIOPM_OUT
 
 for sys in vfio vfio_pci; do
 	[ -d "$t/events/$sys" ] || { echo "no $sys trace events in this kernel"; exit 3; }
+done
+
+# the kernel's own description of every event, for the contract check
+mkdir -p "$out/format"
+for f in "$t"/events/vfio/*/format "$t"/events/vfio_pci/*/format; do
+	e=${f%/format}
+	cp "$f" "$out/format/${e##*/}"
 done
 
 wait_state D3hot
