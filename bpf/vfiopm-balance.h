@@ -1,19 +1,68 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The balance rules of docs/design.md as pure functions of the traced state: no
- * BPF helpers, no maps. The BPF programs look up and update the maps around
- * them; tools/vfiopm-trace/tests/test_balance.c runs the same code on the host.
+ * vfiopm-trace's per-device and per-owner state, moved by the rules of
+ * vfiopm-rules.h: no BPF helpers, no maps. The BPF programs look up and
+ * update the maps around them; tools/vfiopm-trace/tests/test_balance.c runs
+ * the same code on the host.
  */
 #ifndef VFIOPM_BALANCE_H
 #define VFIOPM_BALANCE_H
 
 #include "vfiopm-trace.h"
+#include "vfiopm-rules.h"
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
+/*
+ * Before a vfio event of task st: whether a per-task reference it holds on
+ * the device was held across a runtime suspend (rule_held_at_suspend).
+ */
+static __always_inline __u32 task_held_check(const struct rpm_stash *st, const struct dev_state *s,
+					     __u64 id, __u32 pairing, bool get)
+{
+	bool releases = !get && rule_per_task((int)pairing);
+
+	if (!st || !st->held || st->held_dev != id)
+		return 0;
+	return rule_held_at_suspend(st->held_since, s->ts_last_suspend, releases) ?
+	       FL_HELD_AT_SUSPEND : 0;
+}
+
+/* After a successful per-task get or put: the task's held count. */
+static __always_inline void task_held_move(struct rpm_stash *st, __u64 id, bool get, __u64 now)
+{
+	if (get) {
+		if (!st->held || st->held_dev != id) {
+			st->held = 0;
+			st->held_dev = id;
+			st->held_since = now;
+		}
+		st->held++;
+	} else if (st->held && st->held_dev == id && !--st->held) {
+		st->held_since = 0;
+	}
+}
+
+/* At a runtime suspend: mark the session's reference if nothing cancels it. */
+static __always_inline void session_mark_at_suspend(struct dev_state *s, const struct ref_val *session,
+						    __u64 now)
+{
+	s->ts_last_suspend = now;
+	s->session_mark = rule_session_must_close(session ? session->count : 0, s->engaged) ? now : 0;
+}
+
+/* The disable put of task st: FL_HELD_AT_SUSPEND if it made events since the mark. */
+static __always_inline __u32 session_close_check(struct dev_state *s, __u64 prev_event)
+{
+	__u64 mark = s->session_mark;
+
+	s->session_mark = 0;
+	return rule_session_held_at_suspend(mark, prev_event) ? FL_HELD_AT_SUSPEND : 0;
+}
+
 #endif
 
-#define BAL_EINVAL		22
+#define BAL_EINVAL		VFIOPM_EINVAL
 /* a per-task put this soon after the device was first seen may close a get made before */
 #define BAL_INCONCLUSIVE_NS	100000000ULL
 
@@ -27,39 +76,20 @@ enum slot_action {
 
 static __always_inline __u32 reason_pairing(int reason)
 {
-	switch (reason) {
-	case 0: return PAIR_REGION;
-	case 1: case 2: return PAIR_SESSION;
-	case 3: case 4: return PAIR_LOW_POWER;
-	case 5: case 6: return PAIR_BINDING;
-	case 7: return PAIR_SRIOV;
-	case 8: return PAIR_RESET;
-	}
-	return PAIR_NONE;
+	return (__u32)rule_reason_pairing(reason);
 }
 
 /* Per-task pairings are owned by the thread, the others by the device (0). */
 static __always_inline __u64 pairing_owner(__u32 pairing, __u32 tid)
 {
-	return pairing == PAIR_IOCTL || pairing == PAIR_REGION ? tid : 0;
-}
-
-/* Walks the model to the count the event reports; flags what it cannot explain. */
-static __always_inline __u32 model_check(struct dev_state *s, int usage, int *delta)
-{
-	if (s->model < 0 || s->model == usage) {
-		s->model = usage;
-		return 0;
-	}
-	*delta = usage - s->model;
-	s->model = usage;
-	return FL_UNEXPLAINED;
+	return rule_per_task((int)pairing) ? tid : 0;
 }
 
 /*
- * A runtime resume whose count is one above the model is the pending
- * resume_and_get of this task (docs/tracepoints.md, "Ordering"): counted now,
- * not again when its own event follows.
+ * The model is an estimate of the count, for latency attribution only: no
+ * finding reads it (docs/design.md, "Balance rules"). A runtime resume whose
+ * count is one above it is taken as the pending resume_and_get of this task
+ * (docs/tracepoints.md, "Ordering"), whose wake latency it then times.
  */
 static __always_inline bool model_resume(struct dev_state *s, int usage, __u32 tid)
 {
@@ -68,6 +98,12 @@ static __always_inline bool model_resume(struct dev_state *s, int usage, __u32 t
 	s->model++;
 	s->pending_tid = (__s32)tid;
 	return true;
+}
+
+/* After each event: the estimate follows the count read (no finding, F1). */
+static __always_inline void model_sync(struct dev_state *s, int usage)
+{
+	s->model = usage;
 }
 
 /* A successful get; true when a resume already counted it. */
@@ -83,23 +119,17 @@ static __always_inline bool model_get(struct dev_state *s, int op, __u32 tid)
 	return false;
 }
 
-/* A put refused at count 0: -EINVAL, or a put_noidle that found nothing to drop. */
-static __always_inline bool put_underflows(const struct dev_state *s, int op, int ret, int usage)
-{
-	return ret == -BAL_EINVAL || (op == OP_PUT_NOIDLE && s->model == 0 && usage == 0);
-}
-
 /* A put: FL_UNDERFLOW / FL_ENTRY_AT_CLOSE; the model drops unless it underflowed. */
 static __always_inline __u32 model_put(struct dev_state *s, int op, int reason, int ret, int usage)
 {
 	__u32 flags = 0;
 
-	if (put_underflows(s, op, ret, usage))
+	if (rule_put_underflows(op, reason, ret, usage))
 		flags |= FL_UNDERFLOW;
 	else if (s->model > 0)
 		s->model--;
 	s->puts++;
-	if (reason == 2 && s->engaged)	/* disable: the last close */
+	if (reason == VFIOPM_REASON_DISABLE && s->engaged)	/* the last close */
 		flags |= FL_ENTRY_AT_CLOSE;
 	return flags;
 }
@@ -127,7 +157,7 @@ static __always_inline __u32 slot_get(struct ref_val *v, __u32 pairing, __u64 no
 		v->count++;
 		return pairing == PAIR_SRIOV || pairing == PAIR_RESET ? 0 : FL_DOUBLE_GET;
 	}
-	if (pairing != PAIR_LOW_POWER && pairing != PAIR_BINDING)
+	if (!rule_inverted((int)pairing))
 		*act = SLOT_CREATE;
 	/* else: its put predates tracing */
 	return 0;
@@ -146,7 +176,7 @@ static __always_inline __u32 slot_put(struct ref_val *v, __u32 pairing, __u64 ow
 			*act = SLOT_DELETE;
 		return 0;
 	}
-	if (pairing == PAIR_LOW_POWER || pairing == PAIR_BINDING) {
+	if (rule_inverted((int)pairing)) {
 		*act = SLOT_CREATE;
 		return 0;
 	}
@@ -157,6 +187,53 @@ static __always_inline __u32 slot_put(struct ref_val *v, __u32 pairing, __u64 ow
 	if (owner == 0 || now - first_seen < BAL_INCONCLUSIVE_NS)
 		return FL_INCONCLUSIVE;
 	return FL_NO_GET;
+}
+
+/*
+ * Before a vfio event of task st: whether a per-task reference it holds on
+ * the device was held across a runtime suspend (rule_held_at_suspend).
+ */
+static __always_inline __u32 task_held_check(const struct rpm_stash *st, const struct dev_state *s,
+					     __u64 id, __u32 pairing, bool get)
+{
+	bool releases = !get && rule_per_task((int)pairing);
+
+	if (!st || !st->held || st->held_dev != id)
+		return 0;
+	return rule_held_at_suspend(st->held_since, s->ts_last_suspend, releases) ?
+	       FL_HELD_AT_SUSPEND : 0;
+}
+
+/* After a successful per-task get or put: the task's held count. */
+static __always_inline void task_held_move(struct rpm_stash *st, __u64 id, bool get, __u64 now)
+{
+	if (get) {
+		if (!st->held || st->held_dev != id) {
+			st->held = 0;
+			st->held_dev = id;
+			st->held_since = now;
+		}
+		st->held++;
+	} else if (st->held && st->held_dev == id && !--st->held) {
+		st->held_since = 0;
+	}
+}
+
+/* At a runtime suspend: mark the session's reference if nothing cancels it. */
+static __always_inline void session_mark_at_suspend(struct dev_state *s, const struct ref_val *session,
+						    __u64 now)
+{
+	s->ts_last_suspend = now;
+	s->session_mark = rule_session_must_close(session ? session->count : 0, s->engaged) ? now : 0;
+}
+
+/* The disable put of task st: FL_HELD_AT_SUSPEND if it made events since the mark. */
+static __always_inline __u32 session_close_check(struct dev_state *s, __u64 prev_event)
+{
+	__u64 mark = s->session_mark;
+
+	s->session_mark = 0;
+	return rule_session_held_at_suspend(mark, prev_event) ? FL_HELD_AT_SUSPEND : 0;
 }
 
 #endif

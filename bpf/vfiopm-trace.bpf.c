@@ -22,6 +22,9 @@ const volatile bool filter_dev = false;
 const volatile bool stock_mode = false;
 /* balanced region/ioctl get/put: counted, emitted only where power state moves */
 const volatile bool quiet_rw = false;
+/* pci_config_pm_runtime_put(), from kallsyms: its get is invisible (docs/design.md, F4) */
+const volatile __u64 config_put_lo = 0;
+const volatile __u64 config_put_hi = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -287,36 +290,46 @@ static __always_inline u32 ref_put(struct dev_state *s, u64 id, u32 pairing, u64
 
 /*
  * A vfio event claims the rpm get/put its task made just before (and its
- * frames), and marks the task as a vfio task.
+ * frames), and marks the task as a vfio task. Returns the task's record
+ * (NULL if the map is full) and, in prev_event, its last event on the device.
  */
-static __always_inline void task_claim(u32 tid, u64 id, u64 *ips, bool want_ips)
+static __always_inline struct rpm_stash *task_claim(u32 tid, u64 id, u64 *ips, bool want_ips,
+						     u64 now, u64 *prev_event)
 {
+	static const struct rpm_stash fresh;	/* not on the stack: on_ref's is full */
 	struct rpm_stash *st = bpf_map_lookup_elem(&stash, &tid);
-	struct rpm_stash nst = {};
 
+	*prev_event = 0;
 	if (!st) {
-		nst.vfio_task = 1;
-		bpf_map_update_elem(&stash, &tid, &nst, BPF_ANY);
-		return;
+		bpf_map_update_elem(&stash, &tid, &fresh, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&stash, &tid);
+		if (!st)
+			return NULL;
 	}
 	st->vfio_task = 1;
+	if (st->ev_dev == id)
+		*prev_event = st->last_event;
+	st->ev_dev = id;
+	st->last_event = now;
 	if (st->pending && st->dev_id == id) {
 		if (want_ips)
 			__builtin_memcpy(ips, st->ips, sizeof(st->ips));
 		st->pending = 0;
 	}
+	return st;
 }
 
-/* One get or put: the model, the pairing and the event. */
+/* One get or put: the pairing, the rules of vfiopm-rules.h and the event. */
 static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool get, u8 op,
 				  u8 reason, u32 pairing, u32 cmd, int ret)
 {
-	u64 id = (u64)dev, now = bpf_ktime_get_ns(), age = 0, lat = 0;
+	u64 id = (u64)dev, now = bpf_ktime_get_ns(), age = 0, lat = 0, prev_event;
 	u32 tid = (u32)bpf_get_current_pid_tgid(), flags = 0;
 	struct dev_state *s = dev_get(dev, false);
-	int usage = usage_of(dev), delta = 0, stack_id = -1;
+	int usage = usage_of(dev), stack_id = -1;
 	u64 ips[SITE_DEPTH] = {};
 	u64 owner = pairing_owner(pairing, tid);
+	struct rpm_stash *st;
 	struct event *e;
 
 	if (!s)
@@ -331,10 +344,14 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 	/* get_noresume and put_noidle are inline: no rpm event, take the frames here */
 	if (op == OP_GET_NORESUME || op == OP_PUT_NOIDLE) {
 		bpf_get_stack(ctx, ips, sizeof(ips), 0);
-		task_claim(tid, id, ips, false);
+		st = task_claim(tid, id, ips, false, now, &prev_event);
 	} else {
-		task_claim(tid, id, ips, true);
+		st = task_claim(tid, id, ips, true, now, &prev_event);
+		/* every reference names where it was taken (a vfio task's rpm get is not stashed) */
+		if (get && ret == 0 && !ips[0])
+			bpf_get_stack(ctx, ips, sizeof(ips), 0);
 	}
+	flags |= task_held_check(st, s, id, pairing, get);
 
 	if (get) {
 		/* the get a resume already counted: its latency is the wake's */
@@ -347,12 +364,17 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 			flags |= ref_get(id, pairing, owner, tid, ips, cmd, now, &age);
 	} else {
 		flags |= model_put(s, op, reason, ret, usage);
-		if (!(flags & FL_UNDERFLOW))
-			flags |= ref_put(s, id, pairing, owner, tid, ips, now, &age);
+		/* a put the kernel refused still closes vfio's pairing: no second finding */
+		flags |= ref_put(s, id, pairing, owner, tid, ips, now, &age) &
+			 (flags & FL_UNDERFLOW ? ~FL_NO_GET : ~0u);
+		if (reason == VFIOPM_REASON_DISABLE)
+			flags |= session_close_check(s, prev_event);
 		if (usage == 0)
 			s->ts_idle = now;
 	}
-	flags |= model_check(s, usage, &delta);
+	if (st && rule_per_task((int)pairing) && (!get || ret == 0))
+		task_held_move(st, id, get, now);
+	model_sync(s, usage);
 	if (flags & ~FL_INCONCLUSIVE) {
 		s->flagged++;
 		stack_id = bpf_get_stackid(ctx, &stacks, 0);
@@ -367,8 +389,6 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 	e = ev_open(s, dev, type, usage);
 	if (!e)
 		return 0;
-	e->model = s->model - delta;
-	e->delta = delta;
 	e->flags = flags;
 	e->op = op;
 	e->reason = reason;
@@ -437,18 +457,14 @@ static __always_inline struct event *pm_event(struct vfio_pci_core_device *vdev,
 					      struct device *dev, struct dev_state *s, u8 type,
 					      int usage, u64 lat)
 {
-	int delta = 0;
-	u32 flags = model_check(s, usage, &delta);
 	struct event *e;
 
 	s->dstate = read_dstate(vdev);
-	e = state_event(dev, s, type, flags);
+	e = state_event(dev, s, type, 0);
+	model_sync(s, usage);
 	if (!e)
 		return NULL;
 	fill_pm(e, vdev);
-	e->flags = flags;
-	e->delta = delta;
-	e->model = s->model - delta;
 	e->latency_ns = lat;
 	return e;
 }
@@ -480,6 +496,13 @@ static __always_inline u64 resumed(struct dev_state *s, u64 id, u64 now)
 	return res;
 }
 
+static __always_inline struct ref_val *session_ref(u64 id)
+{
+	struct ref_key k = { .dev_id = id, .owner = 0, .pairing = PAIR_SESSION };
+
+	return bpf_map_lookup_elem(&refs, &k);
+}
+
 SEC("tp_btf/vfio_pci_runtime_suspend")
 int BPF_PROG(vfio_pci_runtime_suspend, struct vfio_pci_core_device *vdev)
 {
@@ -491,6 +514,7 @@ int BPF_PROG(vfio_pci_runtime_suspend, struct vfio_pci_core_device *vdev)
 	if (!s)
 		return 0;
 	suspended(s, (u64)dev, now);
+	session_mark_at_suspend(s, session_ref((u64)dev), now);
 	e = pm_event(vdev, dev, s, EV_RUNTIME_SUSPEND, usage_of(dev), lat);
 	if (e)
 		submit(e);
@@ -637,6 +661,17 @@ static __always_inline void task_ref(void *ctx, u64 id, u32 tid, bool get, u64 n
 	slot_insert(&k, tid, ips, 0, now, get ? 1 : -1);
 }
 
+/* A put made by pci_config_pm_runtime_put(): a sysfs config reader's, paired. */
+static __always_inline bool from_config_put(const u64 *ips)
+{
+	if (!config_put_lo)
+		return false;
+	for (int i = 0; i < SITE_DEPTH; i++)
+		if (ips[i] >= config_put_lo && ips[i] < config_put_hi)
+			return true;
+	return false;
+}
+
 /*
  * rpm:* with RPM_GET_PUT: a usage-count get (rpm_resume) or put (rpm_idle,
  * rpm_suspend, rpm_usage). In full mode the vfio event that follows in the
@@ -664,7 +699,8 @@ static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool
 			}
 			return 0;
 		}
-		if (!dev_get(dev, true))
+		s = dev_get(dev, true);
+		if (!s)
 			return 0;
 		/* a get and its put with no vfio event between: balanced, not vfio's */
 		if (old && old->pending && !get && old->kind == STASH_GET &&
@@ -675,6 +711,10 @@ static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool
 		st.ts = bpf_ktime_get_ns();
 		st.dev_id = (u64)dev;
 		bpf_get_stack(ctx, st.ips, sizeof(st.ips), 0);
+		if (!get && from_config_put(st.ips)) {
+			s->config_puts++;
+			return 0;
+		}
 		st.kind = get ? STASH_GET : STASH_PUT;
 		st.pending = 1;
 		bpf_get_current_comm(st.comm, sizeof(st.comm));

@@ -3,6 +3,8 @@
 #ifndef VFIOPM_TRACE_H
 #define VFIOPM_TRACE_H
 
+#include "vfiopm-contract.h"
+
 #define DEV_NAME_LEN	16
 #define COMM_LEN	16
 #define MAX_STACK_DEPTH	32
@@ -30,30 +32,15 @@ enum ev_type {
 	EV_MAX,
 };
 
-/* Who owns a reference: the balance rules of docs/design.md. */
-enum pairing {
-	PAIR_IOCTL,	/* per task and ioctl */
-	PAIR_REGION,	/* per task */
-	PAIR_SESSION,	/* enable/disable, per open session */
-	PAIR_LOW_POWER,	/* entry (put_noidle) / exit (get_noresume) */
-	PAIR_BINDING,	/* register (put) / unregister (get) */
-	PAIR_SRIOV,
-	PAIR_RESET,
-	PAIR_FOREIGN,	/* taken or dropped outside vfio */
-	PAIR_NONE,
-	PAIR_TASK,	/* stock mode: per task, the reason is not visible */
-	PAIR_MAX,
-};
-
 enum pm_op { OP_RESUME_AND_GET, OP_GET_NORESUME, OP_PUT, OP_PUT_NOIDLE };
 
 /* Flags on an event: each is an imbalance per docs/design.md, "Balance rules". */
 #define FL_UNDERFLOW	(1u << 0) /* put at count 0 (ret -EINVAL or no move) */
 #define FL_NO_GET	(1u << 1) /* put whose get was never seen */
-#define FL_UNEXPLAINED	(1u << 2) /* count moved by what vfio did not do */
+#define FL_HELD_AT_SUSPEND (1u << 2) /* held while the device suspended: a reference dropped elsewhere */
 #define FL_ENTRY_AT_CLOSE (1u << 3) /* last close while low power engaged */
 #define FL_FOREIGN	(1u << 4) /* reference taken/dropped outside vfio */
-#define FL_DOUBLE_GET	(1u << 5) /* get while the same owner holds one */
+#define FL_DOUBLE_GET	(1u << 5) /* get while the same owner holds one: the earlier one leaked */
 #define FL_INCONCLUSIVE	(1u << 6) /* put of a get made before tracing began */
 
 enum hist_kind {
@@ -73,7 +60,7 @@ struct event {
 	__s32 cpu;
 	__s32 usage_count;	/* after the change, read from the device */
 	__s32 model;		/* the usage count vfiopm-trace expected */
-	__s32 delta;		/* FL_UNEXPLAINED: usage_count - model */
+	__s32 delta;		/* unused, kept for the record layout */
 	__s32 ret;
 	__u32 cmd;
 	__s32 stack_id;		/* kernel stack id of a flagged call, else -1 */
@@ -120,6 +107,9 @@ struct dev_state {
 	__u64 ts_resume;	/* last runtime resume */
 	__u64 ts_wake_req;	/* get that had to resume the device */
 	__u64 lowpower_ns;	/* total time suspended */
+	__u64 ts_last_suspend;	/* last runtime suspend, kept across resumes */
+	__u64 session_mark;	/* a suspend found the session's reference held */
+	__u64 config_puts;	/* sysfs config readers' puts (their get is invisible, F4) */
 	__s32 model;
 	__s32 pending_tid;	/* task whose get is counted by a resume */
 	__s32 dstate;
@@ -152,7 +142,11 @@ struct rpm_stash {
 	__s32 kind;		/* STASH_GET, STASH_PUT, STASH_UNDERFLOW */
 	__u8 pending;
 	__u8 vfio_task;
-	__u16 pad;
+	__u16 held;		/* per-task references this task holds on held_dev */
+	__u64 held_dev;
+	__u64 held_since;	/* get of the oldest of them */
+	__u64 ev_dev;
+	__u64 last_event;	/* this task's last vfio event on ev_dev */
 	char comm[COMM_LEN];
 	__u64 ips[SITE_DEPTH];
 };

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Balance rules: pairings, the usage-count model, and end-of-log checks. */
+/*
+ * Balance rules: pairings, the suspend and close points where the count is
+ * known, and end-of-log checks. Each finding is decided by a rule of
+ * vfiopm-rules.h, shared with vfiopm-trace (docs/design.md, "Balance rules").
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,14 +11,15 @@
 
 #include "balance.h"
 
+#define PAIRING_NAME(suffix, name) [PAIR_##suffix] = name,
 const char *const pairing_names[P__N] = {
-	"ioctl", "region_rw", "session", "low_power", "binding", "sriov", "reset",
-	"usage_count", "log"
+	VFIOPM_PAIRINGS(PAIRING_NAME)
+	[P_COUNT] = "usage_count", [P_LOG] = "log",
 };
 const char *const fkind_names[F__N] = {
-	"leak", "underflow", "below_zero", "unexplained_count", "active_unowned",
+	"leak", "underflow", "held_at_suspend", "active_unowned",
 	"entry_at_close", "sequence", "not_idle",
-	"pre_log", "lost_events", "cut_log", "malformed", "unconfirmed_count", "no_events",
+	"pre_log", "lost_events", "cut_log", "malformed", "no_events",
 	"open_at_end"
 };
 const char *const severity_names[] = { "imbalance", "inconclusive", "info" };
@@ -51,8 +56,10 @@ void checker_init(struct checker *ck, const struct check_opts *o)
 
 void checker_free(struct checker *ck)
 {
-	for (size_t i = 0; i < ck->ndevs; i++)
+	for (size_t i = 0; i < ck->ndevs; i++) {
 		free(ck->devs[i].refs);
+		free(ck->devs[i].since_mark);
+	}
 	free(ck->devs);
 	free(ck->f);
 	memset(ck, 0, sizeof(*ck));
@@ -70,7 +77,7 @@ static void *xrealloc(void *p, size_t n)
 
 /* Record a finding; identical ones (kind, device, site, task) are folded. */
 static struct finding *add(struct checker *ck, enum fkind kind, enum severity sev,
-			   const char *dev, enum pairing pr, const char *site,
+			   const char *dev, int pr, const char *site,
 			   const struct event *ev, const char *fmt, ...)
 {
 	struct finding *f;
@@ -128,23 +135,31 @@ static struct dev_state *dev_get(struct checker *ck, const char *name)
 	return d;
 }
 
-static void site_of(char *buf, size_t len, enum pairing pr, unsigned int cmd)
+static void site_of(char *buf, size_t len, int pr, unsigned int cmd)
 {
-	if (pr == P_IOCTL)
+	if (pr == PAIR_IOCTL)
 		snprintf(buf, len, "ioctl 0x%x%s%s", cmd, *ioctl_name(cmd) ? " " : "", ioctl_name(cmd));
 	else
 		snprintf(buf, len, "%s", pairing_names[pr]);
 }
 
-static struct ref *ref_find(struct dev_state *d, enum pairing pr, int pid, unsigned int cmd)
+/* Per-task pairings are keyed by thread alone: it makes one call at a time. */
+static struct ref *ref_find(struct dev_state *d, int pr, int pid)
 {
 	for (size_t i = 0; i < d->nrefs; i++)
-		if (d->refs[i].pairing == pr && d->refs[i].pid == pid && d->refs[i].cmd == cmd)
+		if (d->refs[i].pairing == pr && d->refs[i].pid == pid)
 			return &d->refs[i];
 	return NULL;
 }
 
-static long held(const struct dev_state *d, enum pairing pr)
+static void ref_remove(struct dev_state *d, struct ref *r)
+{
+	if (r->held_at_suspend)
+		d->n_held_at_suspend--;
+	*r = d->refs[--d->nrefs];
+}
+
+static long held(const struct dev_state *d, int pr)
 {
 	long n = 0;
 
@@ -155,19 +170,19 @@ static long held(const struct dev_state *d, enum pairing pr)
 }
 
 /* The kernel ended this pairing (e.g. low power cannot outlive the session). */
-static void ref_drop_all(struct dev_state *d, enum pairing pr)
+static void ref_drop_all(struct dev_state *d, int pr)
 {
 	for (size_t i = 0; i < d->nrefs;)
 		if (d->refs[i].pairing == pr)
-			d->refs[i] = d->refs[--d->nrefs];
+			ref_remove(d, &d->refs[i]);
 		else
 			i++;
 }
 
-static void ref_open(struct dev_state *d, enum pairing pr, int pid, unsigned int cmd,
+static void ref_open(struct dev_state *d, int pr, int pid, unsigned int cmd,
 		     const struct event *ev)
 {
-	struct ref *r = ref_find(d, pr, pid, cmd);
+	struct ref *r = ref_find(d, pr, pid);
 
 	if (!r) {
 		if (d->nrefs == d->refcap) {
@@ -178,9 +193,9 @@ static void ref_open(struct dev_state *d, enum pairing pr, int pid, unsigned int
 		memset(r, 0, sizeof(*r));
 		r->pairing = pr;
 		r->pid = pid;
-		r->cmd = cmd;
 	}
 	if (!r->n++) {	/* age counts from the oldest outstanding one */
+		r->cmd = cmd;
 		r->ts = ev->ts;
 		r->line = ev->line;
 		r->task = ev->pid;
@@ -188,21 +203,21 @@ static void ref_open(struct dev_state *d, enum pairing pr, int pid, unsigned int
 	}
 }
 
-static int baselined(const struct dev_state *d, enum pairing pr)
+static int baselined(const struct dev_state *d, int pr)
 {
-	return pr == P_BINDING || pr == P_SRIOV ? d->base_binding : d->base_session;
+	return pr == PAIR_BINDING || pr == PAIR_SRIOV ? d->base_binding : d->base_session;
 }
 
 /* Release side of a pairing: a matching open ref, or underflow, or pre-log. */
-static void ref_close(struct checker *ck, struct dev_state *d, enum pairing pr, int pid,
+static void ref_close(struct checker *ck, struct dev_state *d, int pr, int pid,
 		      unsigned int cmd, const struct event *ev, int already_flagged)
 {
-	struct ref *r = ref_find(d, pr, pid, cmd);
+	struct ref *r = ref_find(d, pr, pid);
 	char site[48];
 
 	if (r && r->n > 0) {
 		if (!--r->n)
-			*r = d->refs[--d->nrefs];
+			ref_remove(d, r);
 		return;
 	}
 	if (already_flagged)
@@ -214,115 +229,127 @@ static void ref_close(struct checker *ck, struct dev_state *d, enum pairing pr, 
 			add(ck, F_PRELOG, SEV_INCONCLUSIVE, d->name, pr, site, ev,
 			    "%s with no matching %s in the log: the %s started before the log "
 			    "(no %s seen), cannot baseline",
-			    ev_names[ev->type], pr == P_LOWPOWER || pr == P_BINDING ? "put" : "get",
-			    pr == P_BINDING || pr == P_SRIOV ? "binding" : "session",
-			    pr == P_BINDING || pr == P_SRIOV ? "register" : "enable or register");
+			    ev_names[ev->type], pr == PAIR_LOW_POWER || pr == PAIR_BINDING ? "put" : "get",
+			    pr == PAIR_BINDING || pr == PAIR_SRIOV ? "binding" : "session",
+			    pr == PAIR_BINDING || pr == PAIR_SRIOV ? "register" : "enable or register");
 		}
 		return;
 	}
-	if (pr == P_LOWPOWER || pr == P_BINDING)
+	if (pr == PAIR_LOW_POWER || pr == PAIR_BINDING)
 		add(ck, F_LEAK, SEV_IMBALANCE, d->name, pr, site, ev,
 		    "%s get_noresume with no %s put before it: restores a reference that was "
 		    "never dropped", ev->reason >= 0 ? reason_names[ev->reason] : "",
-		    pr == P_LOWPOWER ? "low_power_entry" : "register");
+		    pr == PAIR_LOW_POWER ? "low_power_entry" : "register");
 	else
 		add(ck, F_UNDERFLOW, SEV_IMBALANCE, d->name, pr, site, ev,
-		    "put with no matching get (%s)", pr == P_IOCTL || pr == P_REGION ?
+		    "put with no matching get (%s)", pr == PAIR_IOCTL || pr == PAIR_REGION ?
 		    "same task" : "same device");
 }
 
-/* Usage-count model: apply the event's delta, catch underflows and unexplained moves. */
-static int count_step(struct checker *ck, struct dev_state *d, const struct event *ev)
+/* A put the kernel refused (rule_put_underflows): definitive, even in a lossy log. */
+static int kernel_underflow(struct checker *ck, struct dev_state *d, const struct event *ev)
 {
-	int delta = 0, underflow = 0, obs = ev->usage_count;
-	long off;
+	int noidle = ev->type == EV_PCI_PUT && ev->op == OP_PUT_NOIDLE;
+	struct finding *f;
 
-	switch (ev->type) {
-	case EV_DEV_GET:
-		delta = ev->ret == 0;
-		break;
-	case EV_DEV_PUT:
-		underflow = ev->ret == -22;
-		delta = underflow ? 0 : -1;
-		break;
-	case EV_PCI_GET:
-		delta = ev->op == OP_GET_NORESUME || ev->ret == 0;
-		break;
-	case EV_PCI_PUT:
-		underflow = ev->op == OP_PUT && ev->ret == -22;
-		delta = underflow ? 0 : -1;
-		break;
-	default:
-		break;
-	}
-	if (!d->have_model && ev->type != EV_DEV_GET && ev->type != EV_DEV_PUT &&
-	    ev->type != EV_PCI_GET && ev->type != EV_PCI_PUT) {
-		/* baseline from the first get or put: a runtime_resume first may already
-		 * include the increment of a get whose event comes next */
-		d->last_obs = obs;
+	if (ev->type != EV_DEV_PUT && ev->type != EV_PCI_PUT)
 		return 0;
-	}
-	if (!d->have_model) {
-		d->have_model = 1;
-		d->model = obs - delta;
-		d->baseline = d->model;
-		d->last_obs = obs;
-	} else if (ev->type == EV_PCI_PUT && ev->op == OP_PUT_NOIDLE && obs == 0 && d->model <= 0) {
-		underflow = 1;
-		delta = 0;
-	}
-	if (underflow) {
-		struct finding *f = add(ck, F_UNDERFLOW, SEV_IMBALANCE, d->name, P_COUNT,
-			ev->type == EV_DEV_PUT ? "ioctl" : reason_names[ev->reason], ev,
-			ev->type == EV_PCI_PUT && ev->op == OP_PUT_NOIDLE ?
-			"put_noidle at usage_count 0: the count did not move (the kernel ignores "
-			"it silently)" : "put returned -EINVAL: runtime PM usage count underflow");
+	if (!rule_put_underflows(ev->type == EV_DEV_PUT ? OP_PUT : ev->op,
+				 ev->type == EV_DEV_PUT ? -1 : ev->reason, ev->ret, ev->usage_count))
+		return 0;
+	f = add(ck, F_UNDERFLOW, SEV_IMBALANCE, d->name, P_COUNT,
+		ev->type == EV_DEV_PUT ? "ioctl" : reason_names[ev->reason], ev,
+		noidle ? "put_noidle left usage_count at 0 inside its own ioctl: the count did not "
+			 "move (the kernel ignores it silently)" :
+			 "put returned -EINVAL: runtime PM usage count underflow");
+	if (f)
+		f->definitive = 1;
+	return 1;
+}
 
-		if (f)
-			f->definitive = 1;
-	} else if (d->model + delta < 0) {
-		add(ck, F_BELOW_ZERO, SEV_IMBALANCE, d->name, P_COUNT, "", ev,
-		    "the traced events take the usage count below zero (%ld%+d)", d->model, delta);
-		d->model = 0;
-		delta = 0;
-	}
-	d->model += delta;
-	d->last_obs = obs;
-	/* the get that triggered a resume shows up after it: see below */
-	if (ev->type == EV_DEV_GET || (ev->type == EV_PCI_GET && ev->op == OP_RESUME_AND_GET))
-		d->resuming = 0;
-	else if (ev->type == EV_RT_RESUME)
-		d->resuming = 1;
+/* Whether ev is the put that releases per-task reference r. */
+static int releases(const struct ref *r, const struct event *ev)
+{
+	if (r->pairing == PAIR_IOCTL)
+		return ev->type == EV_DEV_PUT;
+	return ev->type == EV_PCI_PUT && ev->reason == R_REGION_RW;
+}
 
-	/* usage_count is read after the change without a lock: racing CPUs can make one
-	 * event show its neighbour's value, so only a discrepancy that persists counts */
-	off = obs - d->model;
-	if (!off || (off > 0 && d->resuming)) {
-		/* between a runtime resume and the event of the resume_and_get that caused
-		 * it, the count already includes that get: not a discrepancy */
-		d->pend_n = 0;
-	} else if (d->pend_n && off == d->pend_off) {
-		d->pend_n++;
-		if (d->pend_n >= ck->o->confirm_events ||
-		    ev->ts - d->pend_ts >= ck->o->settle_ns) {	/* n >= 2 here */
-			char t[32];
+/*
+ * At a runtime suspend the count was 0 (rule_held_at_suspend): every per-task
+ * reference held must have its put in flight, and the session's, unless low
+ * power cancels it, must be closing (rule_session_must_close).
+ */
+static void suspend_point(struct dev_state *d)
+{
+	for (size_t i = 0; i < d->nrefs; i++) {
+		struct ref *r = &d->refs[i];
 
-			fmt_ts(t, sizeof(t), d->pend_ts);
-			add(ck, F_UNEXPLAINED, SEV_IMBALANCE, d->name, P_COUNT, "", ev,
-			    "the traced events explain only %ld: %ld reference(s) %s outside vfio "
-			    "(first seen at %s, line %ld)", d->model,
-			    off > 0 ? off : -off, off > 0 ? "taken" : "dropped", t, d->pend_line);
-			d->model += off;
-			d->external += off;
-			d->pend_n = 0;
+		if (r->n > 0 && rule_per_task(r->pairing) && !r->held_at_suspend) {
+			r->held_at_suspend = 1;
+			d->n_held_at_suspend++;
 		}
-	} else {
-		d->pend_off = (int)off;
-		d->pend_n = 1;
-		d->pend_ts = ev->ts;
-		d->pend_line = ev->line;
 	}
-	return underflow;
+	d->session_mark = rule_session_must_close(held(d, PAIR_SESSION), held(d, PAIR_LOW_POWER));
+	d->n_since_mark = 0;
+}
+
+static void held_at_suspend(struct checker *ck, struct dev_state *d, const struct ref *r,
+			    const struct event *ev, const char *what)
+{
+	char site[48];
+
+	site_of(site, sizeof(site), r->pairing, r->cmd);
+	add(ck, F_HELD_AT_SUSPEND, SEV_IMBALANCE, d->name, r->pairing, site, ev,
+	    "the device runtime-suspended while %s held this reference (taken at line %ld): "
+	    "its put did not come next, so a reference was dropped that vfio did not own",
+	    what, r->line);
+}
+
+/* Before ev of task ev->pid: references of that task held at the last suspend. */
+static void owner_event(struct checker *ck, struct dev_state *d, const struct event *ev)
+{
+	for (size_t i = 0; d->n_held_at_suspend && i < d->nrefs; i++) {
+		struct ref *r = &d->refs[i];
+
+		if (!r->held_at_suspend || r->pid != ev->pid)
+			continue;
+		r->held_at_suspend = 0;
+		d->n_held_at_suspend--;
+		if (!releases(r, ev))
+			held_at_suspend(ck, d, r, ev, "its task");
+	}
+}
+
+static int seen_since_mark(const struct dev_state *d, int pid)
+{
+	for (size_t i = 0; i < d->n_since_mark; i++)
+		if (d->since_mark[i] == pid)
+			return 1;
+	return 0;
+}
+
+/* The session's mark: the disable put is checked, every other event's task noted. */
+static void session_event(struct checker *ck, struct dev_state *d, const struct event *ev)
+{
+	struct ref *r;
+
+	if (!d->session_mark)
+		return;
+	if (ev->type == EV_PCI_PUT && ev->reason == R_DISABLE) {
+		d->session_mark = 0;
+		r = ref_find(d, PAIR_SESSION, 0);
+		if (r && rule_session_held_at_suspend(1, seen_since_mark(d, ev->pid) ? 2 : 0))
+			held_at_suspend(ck, d, r, ev, "the open session");
+		return;
+	}
+	if (seen_since_mark(d, ev->pid))
+		return;
+	if (d->n_since_mark == d->since_cap) {
+		d->since_cap = d->since_cap ? d->since_cap * 2 : 8;
+		d->since_mark = xrealloc(d->since_mark, d->since_cap * sizeof(*d->since_mark));
+	}
+	d->since_mark[d->n_since_mark++] = ev->pid;
 }
 
 static void pci_get(struct checker *ck, struct dev_state *d, const struct event *ev)
@@ -334,26 +361,26 @@ static void pci_get(struct checker *ck, struct dev_state *d, const struct event 
 	d->gets++;
 	switch (ev->reason) {
 	case R_REGION_RW:
-		ref_open(d, P_REGION, ev->pid, 0, ev);
+		ref_open(d, PAIR_REGION, ev->pid, 0, ev);
 		break;
 	case R_ENABLE:
-		ref_open(d, P_SESSION, 0, 0, ev);
+		ref_open(d, PAIR_SESSION, 0, 0, ev);
 		d->base_session = 1;
 		break;
 	case R_LP_EXIT:
-		ref_close(ck, d, P_LOWPOWER, 0, 0, ev, 0);
+		ref_close(ck, d, PAIR_LOW_POWER, 0, 0, ev, 0);
 		d->lp_exit_pending = 1;
 		break;
 	case R_REGISTER:
 	case R_UNREGISTER:
-		ref_close(ck, d, P_BINDING, 0, 0, ev, 0);
+		ref_close(ck, d, PAIR_BINDING, 0, 0, ev, 0);
 		d->unregistered = 1;
 		break;
 	case R_SRIOV:
-		ref_open(d, P_SRIOV, 0, 0, ev);
+		ref_open(d, PAIR_SRIOV, 0, 0, ev);
 		break;
 	case R_RESET:
-		ref_open(d, P_RESET, 0, 0, ev);
+		ref_open(d, PAIR_RESET, 0, 0, ev);
 		break;
 	default:
 		add(ck, F_SEQUENCE, SEV_IMBALANCE, d->name, P_COUNT, reason_names[ev->reason], ev,
@@ -389,36 +416,36 @@ static void pci_put(struct checker *ck, struct dev_state *d, const struct event 
 {
 	switch (ev->reason) {
 	case R_REGION_RW:
-		ref_close(ck, d, P_REGION, ev->pid, 0, ev, flagged);
+		ref_close(ck, d, PAIR_REGION, ev->pid, 0, ev, flagged);
 		break;
 	case R_DISABLE:
-		if (held(d, P_LOWPOWER)) {
-			add(ck, F_ENTRY_AT_CLOSE, SEV_IMBALANCE, d->name, P_LOWPOWER, "disable", ev,
+		if (held(d, PAIR_LOW_POWER)) {
+			add(ck, F_ENTRY_AT_CLOSE, SEV_IMBALANCE, d->name, PAIR_LOW_POWER, "disable", ev,
 			    "session closed while low power is engaged: ENTRY without EXIT or wake "
 			    "(the put_noidle is never restored)");
-			ref_drop_all(d, P_LOWPOWER);	/* report it once, not in every later session */
+			ref_drop_all(d, PAIR_LOW_POWER);	/* report it once, not in every later session */
 		}
 		/* fallthrough */
 	case R_ENABLE:
-		ref_close(ck, d, P_SESSION, 0, 0, ev, flagged);
+		ref_close(ck, d, PAIR_SESSION, 0, 0, ev, flagged);
 		break;
 	case R_LP_ENTRY:
-		if (held(d, P_LOWPOWER))
-			add(ck, F_UNDERFLOW, SEV_IMBALANCE, d->name, P_LOWPOWER, "low_power_entry", ev,
+		if (held(d, PAIR_LOW_POWER))
+			add(ck, F_UNDERFLOW, SEV_IMBALANCE, d->name, PAIR_LOW_POWER, "low_power_entry", ev,
 			    "low_power_entry put_noidle while low power is already engaged");
-		ref_open(d, P_LOWPOWER, 0, 0, ev);
+		ref_open(d, PAIR_LOW_POWER, 0, 0, ev);
 		lp_entry_put_seen(d, ev->pid);
 		break;
 	case R_REGISTER:
-		ref_open(d, P_BINDING, 0, 0, ev);
+		ref_open(d, PAIR_BINDING, 0, 0, ev);
 		d->base_binding = d->base_session = 1;
 		d->unregistered = 0;
 		break;
 	case R_SRIOV:
-		ref_close(ck, d, P_SRIOV, 0, 0, ev, flagged);
+		ref_close(ck, d, PAIR_SRIOV, 0, 0, ev, flagged);
 		break;
 	case R_RESET:
-		ref_close(ck, d, P_RESET, 0, 0, ev, flagged);
+		ref_close(ck, d, PAIR_RESET, 0, 0, ev, flagged);
 		break;
 	default:
 		add(ck, F_SEQUENCE, SEV_IMBALANCE, d->name, P_COUNT, reason_names[ev->reason], ev,
@@ -462,20 +489,23 @@ void checker_event(struct checker *ck, const struct event *ev)
 	if (ev->ts > d->last_ts)
 		d->last_ts = ev->ts;
 	/* an underflow the kernel reported needs no second "put without get" */
-	flagged = count_step(ck, d, ev);
+	flagged = kernel_underflow(ck, d, ev);
+	d->last_obs = ev->usage_count;
+	owner_event(ck, d, ev);
+	session_event(ck, d, ev);
 
 	switch (ev->type) {
 	case EV_DEV_GET:
 		if (ev->ret == 0) {
 			d->gets++;
-			ref_open(d, P_IOCTL, ev->pid, ev->cmd, ev);
+			ref_open(d, PAIR_IOCTL, ev->pid, ev->cmd, ev);
 		} else {
 			d->failed_gets++;
 		}
 		break;
 	case EV_DEV_PUT:
 		d->puts++;
-		ref_close(ck, d, P_IOCTL, ev->pid, ev->cmd, ev, flagged);
+		ref_close(ck, d, PAIR_IOCTL, ev->pid, ev->cmd, ev, flagged);
 		break;
 	case EV_PCI_GET:
 		pci_get(ck, d, ev);
@@ -486,26 +516,26 @@ void checker_event(struct checker *ck, const struct event *ev)
 		break;
 	case EV_LP_ENTRY:
 		if (!lp_entry_put_taken(d, ev->pid) && ev->ret == 0 && d->events > 1)
-			add(ck, F_SEQUENCE, SEV_IMBALANCE, d->name, P_LOWPOWER, "low_power_entry", ev,
+			add(ck, F_SEQUENCE, SEV_IMBALANCE, d->name, PAIR_LOW_POWER, "low_power_entry", ev,
 			    "low-power ENTRY accepted without its put_noidle");
 		break;
 	case EV_LP_EXIT:
 		if (!d->lp_exit_pending) {
 			if (d->events > 1)
-				add(ck, F_SEQUENCE, SEV_IMBALANCE, d->name, P_LOWPOWER, "low_power_exit", ev,
+				add(ck, F_SEQUENCE, SEV_IMBALANCE, d->name, PAIR_LOW_POWER, "low_power_exit", ev,
 				    "low power disengaged (source=%s) without its get_noresume: the "
 				    "reference dropped at ENTRY is not restored",
 				    source_names[ev->source]);
 			else
-				add(ck, F_PRELOG, SEV_INCONCLUSIVE, d->name, P_LOWPOWER, "low_power_exit", ev,
+				add(ck, F_PRELOG, SEV_INCONCLUSIVE, d->name, PAIR_LOW_POWER, "low_power_exit", ev,
 				    "log starts at a low-power exit: its get_noresume is before the log");
-			ref_drop_all(d, P_LOWPOWER);	/* disengaged all the same */
+			ref_drop_all(d, PAIR_LOW_POWER);	/* disengaged all the same */
 		}
 		d->lp_exit_pending = 0;
 		break;
 	case EV_RT_SUSPEND:
 		d->rt = RT_SUSPENDED;
-		d->resuming = 0;
+		suspend_point(d);
 		break;
 	case EV_RT_RESUME:
 		d->rt = RT_ACTIVE;
@@ -562,9 +592,9 @@ static void finish_device(struct checker *ck, struct dev_state *d)
 		site_of(site, sizeof(site), r->pairing, r->cmd);
 		fmt_ts(t, sizeof(t), ck->last_ts - r->ts);
 		switch (r->pairing) {
-		case P_IOCTL:
-		case P_REGION:
-		case P_RESET: {
+		case PAIR_IOCTL:
+		case PAIR_REGION:
+		case PAIR_RESET: {
 			struct finding *f = add(ck, F_LEAK, SEV_IMBALANCE, d->name, r->pairing, site, &ev,
 				"%ld get(s) never put; oldest is %s s old at end of log", r->n, t);
 
@@ -576,10 +606,10 @@ static void finish_device(struct checker *ck, struct dev_state *d)
 			transient += r->n;
 			break;
 		}
-		case P_SESSION:
-		case P_SRIOV:
-			session |= r->pairing == P_SESSION;
-			transient += r->pairing == P_SRIOV ? r->n : 0;
+		case PAIR_SESSION:
+		case PAIR_SRIOV:
+			session |= r->pairing == PAIR_SESSION;
+			transient += r->pairing == PAIR_SRIOV ? r->n : 0;
 			if (ck->o->expect_idle)
 				add(ck, F_NOT_IDLE, SEV_IMBALANCE, d->name, r->pairing, site, &ev,
 				    "--expect-idle: the %s reference taken here is still held at end "
@@ -589,7 +619,7 @@ static void finish_device(struct checker *ck, struct dev_state *d)
 				    "%s still open at end of log (not a leak by itself; see --expect-idle)",
 				    pairing_names[r->pairing]);
 			break;
-		case P_LOWPOWER:
+		case PAIR_LOW_POWER:
 			engaged = 1;
 			add(ck, F_OPEN_AT_END, SEV_INFO, d->name, r->pairing, site, &ev,
 			    "low power engaged at end of log");
@@ -597,25 +627,6 @@ static void finish_device(struct checker *ck, struct dev_state *d)
 		default:
 			break;
 		}
-	}
-	if (d->pend_n) {
-		struct event ev;
-
-		event_init(&ev);
-		ev.ts = d->pend_ts;
-		ev.line = d->pend_line;
-		ev.usage_count = d->last_obs;
-		ev.pid = -1;
-		if (d->pend_n >= 2 && d->last_ts - d->pend_ts >= ck->o->settle_ns)
-			add(ck, F_UNEXPLAINED, SEV_IMBALANCE, d->name, P_COUNT, "", &ev,
-			    "usage_count stays %+d off what the traced events explain over the last "
-			    "%d events: reference(s) %s outside vfio", d->pend_off, d->pend_n,
-			    d->pend_off > 0 ? "taken" : "dropped");
-		else
-			add(ck, F_UNCONFIRMED, SEV_INCONCLUSIVE, d->name, P_COUNT, "", &ev,
-			    "usage_count is %+d off what the traced events explain on the last %d "
-			    "event(s), too briefly to tell a race or an in-flight get from a "
-			    "reference held outside vfio", d->pend_off, d->pend_n);
 	}
 	/* only derivable once the session start is in the log and the device is still bound */
 	if (d->base_session && !d->unregistered && d->rt != RT_SUSPENDED &&

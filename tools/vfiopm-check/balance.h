@@ -10,24 +10,19 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "vfiopm-rules.h"
 
-enum pairing {
-	P_IOCTL,	/* vfio_device_pm_get/put, per task and ioctl cmd */
-	P_REGION,	/* region_rw, per task */
-	P_SESSION,	/* enable / disable, per open session */
-	P_LOWPOWER,	/* low_power_entry put_noidle / low_power_exit get_noresume (inverted) */
-	P_BINDING,	/* register put / unregister get_noresume (inverted) */
-	P_SRIOV,
-	P_RESET,
-	P_COUNT,	/* the usage_count model itself */
-	P_LOG,		/* the log as a whole */
+/* The pairings of the event contract (PAIR_*), and two of the checker's own. */
+enum {
+	P_COUNT = PAIR_MAX,	/* the usage count as a whole */
+	P_LOG,			/* the log as a whole */
 	P__N
 };
 
 enum fkind {
-	F_LEAK, F_UNDERFLOW, F_BELOW_ZERO, F_UNEXPLAINED, F_ACTIVE_UNOWNED,
+	F_LEAK, F_UNDERFLOW, F_HELD_AT_SUSPEND, F_ACTIVE_UNOWNED,
 	F_ENTRY_AT_CLOSE, F_SEQUENCE, F_NOT_IDLE,
-	F_PRELOG, F_LOST, F_CUT, F_MALFORMED, F_UNCONFIRMED, F_NO_EVENTS,
+	F_PRELOG, F_LOST, F_CUT, F_MALFORMED, F_NO_EVENTS,
 	F_OPEN_AT_END,
 	F__N
 };
@@ -38,7 +33,7 @@ struct finding {
 	enum fkind kind;
 	enum severity sev;
 	int definitive;		/* kernel-reported: holds even in a lossy log */
-	enum pairing pairing;
+	int pairing;		/* PAIR_*, P_COUNT, P_LOG */
 	char dev[DEV_LEN];
 	char site[48];		/* "ioctl 0x3b75 VFIO_DEVICE_FEATURE", "region_rw", ... */
 	int pid;
@@ -54,22 +49,15 @@ struct finding {
 
 struct check_opts {
 	int expect_idle;
-	/*
-	 * usage_count is read after the change, unlocked, and a resume_and_get's
-	 * increment shows on the resume events before its own event: a discrepancy
-	 * is real once it persists on confirm_events events in a row, or on two
-	 * events at least settle_ns apart.
-	 */
-	int confirm_events;
-	uint64_t settle_ns;
 	const char *const *devs;	/* -d filter, NULL-terminated or NULL */
 };
 
 struct ref {
-	enum pairing pairing;
-	int pid;		/* part of the key for ioctl and region_rw, else 0 */
+	int pairing;
+	int pid;		/* part of the key for ioctl and region, else 0 */
 	int task;		/* who took the oldest outstanding one */
-	unsigned int cmd;
+	unsigned int cmd;	/* of the oldest outstanding ioctl */
+	int held_at_suspend;	/* a suspend came while held: the put must come next */
 	long n;
 	uint64_t ts;
 	long line;
@@ -87,15 +75,17 @@ struct dev_state {
 	int base_session;	/* saw enable or register: session pairings are complete */
 	int base_binding;	/* saw register: binding pairings are complete */
 	int unregistered;
-	int have_model;
-	long model;		/* usage count explained by the traced events */
-	long baseline;		/* count before the first event */
-	long external;		/* confirmed references held outside vfio */
-	int last_obs;
-	int pend_off, pend_n;
-	uint64_t pend_ts;
-	long pend_line;
+	int last_obs;		/* usage_count of the last event */
 	int lp_exit_pending;
+	size_t n_held_at_suspend;	/* refs with held_at_suspend set */
+	/*
+	 * A suspend found the session's reference held and not cancelled by
+	 * low power: its put must be the closing thread's first event since.
+	 * The threads seen since are kept until that put.
+	 */
+	int session_mark;
+	int *since_mark;
+	size_t n_since_mark, since_cap;
 	/*
 	 * Tasks whose low_power_entry put_noidle is seen and whose ENTRY event
 	 * is not: the event fires after memory_lock is dropped, so another
@@ -104,7 +94,6 @@ struct dev_state {
 	int lp_entry_tasks[LP_ENTRY_TASKS];
 	int n_lp_entry_tasks;
 	int lp_entry_overflow;	/* more than that: the check stays silent */
-	int resuming;		/* runtime resume seen, the get that caused it not yet */
 	enum rt_state rt;
 	unsigned int prelog_mask;
 	struct ref *refs;

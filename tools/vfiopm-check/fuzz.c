@@ -32,8 +32,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.force = (enum fmt)(data[0] & 3);
 	o.check.expect_idle = !!(data[0] & 4);
 	o.check.devs = data[0] & 8 ? devs : NULL;
-	o.check.confirm_events = 2 + (data[0] >> 4);
-	o.check.settle_ns = 1000000;
 	o.window_ns = data[0] & 0x40 ? 0 : 10000000;
 	o.bufsize = 16 + data[1];
 	o.verbose = 1;

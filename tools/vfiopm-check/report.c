@@ -86,11 +86,11 @@ void report_human(FILE *out, struct input *ins, size_t n, int exit_code)
 		for (size_t i = 0; i < ck->ndevs; i++) {
 			const struct dev_state *d = &ck->devs[i];
 
-			fprintf(out, "  %s: %s (%llu events, %llu gets, %llu puts, usage_count %ld before "
-				"the first get/put, %d after the last event)\n", d->name,
+			fprintf(out, "  %s: %s (%llu events, %llu gets, %llu puts, usage_count %d "
+				"after the last event)\n", d->name,
 				verdict_names[device_verdict(ck, d->name)],
 				(unsigned long long)d->events, (unsigned long long)d->gets,
-				(unsigned long long)d->puts, d->baseline, d->last_obs);
+				(unsigned long long)d->puts, d->last_obs);
 			findings_for(out, in, d->name);
 		}
 		for (size_t i = 0; i < ck->nf; i++)	/* -d devices that never showed up */
@@ -188,11 +188,11 @@ void report_json(FILE *out, struct input *ins, size_t n, int exit_code)
 			fprintf(out, "%s{\"dev\":", i ? "," : "");
 			jstr(out, d->name);
 			fprintf(out, ",\"verdict\":\"%s\",\"events\":%llu,\"gets\":%llu,\"puts\":%llu,"
-				"\"failed_gets\":%llu,\"usage_count_before\":%ld,\"usage_count_end\":%d,"
-				"\"external\":%ld,\"first_ts\":%llu,\"last_ts\":%llu}",
+				"\"failed_gets\":%llu,\"usage_count_end\":%d,"
+				"\"first_ts\":%llu,\"last_ts\":%llu}",
 				verdict_names[device_verdict(ck, d->name)], (unsigned long long)d->events,
 				(unsigned long long)d->gets, (unsigned long long)d->puts,
-				(unsigned long long)d->failed_gets, d->baseline, d->last_obs, d->external,
+				(unsigned long long)d->failed_gets, d->last_obs,
 				(unsigned long long)d->first_ts, (unsigned long long)d->last_ts);
 		}
 		fputs("],\"findings\":[", out);

@@ -28,22 +28,20 @@ static const char *const ev_names[EV_MAX] = {
 #define STOCK_SUSPEND "pci_pm_runtime_suspend"
 #define STOCK_RESUME "pci_pm_runtime_resume"
 
-static const char *const op_names[] = { "resume_and_get", "get_noresume", "put", "put_noidle" };
-static const char *const reason_names[] = {
-	"region_rw", "enable", "disable", "low_power_entry", "low_power_exit",
-	"register", "unregister", "sriov", "reset",
-};
-static const char *const pairing_names[PAIR_MAX] = {
-	"ioctl", "region", "session", "low_power", "binding", "sriov", "reset", "foreign", "none",
-	"task",
-};
-static const char *const source_names[] = { "ioctl", "wake", "disable" };
-static const char *const dstate_names[] = { "D0", "D1", "D2", "D3hot", "D3cold", "unknown" };
+/* the names of the event contract (vfiopm-contract.h) */
+#define VALUE_NAME(value, name) [value] = name,
+#define REASON_NAME(value, name, pairing) [value] = name,
+#define PAIRING_NAME(suffix, name) [PAIR_##suffix] = name,
+static const char *const op_names[] = { VFIOPM_OPS(VALUE_NAME) };
+static const char *const reason_names[] = { VFIOPM_REASONS(REASON_NAME) };
+static const char *const pairing_names[PAIR_MAX] = { VFIOPM_PAIRINGS(PAIRING_NAME) };
+static const char *const source_names[] = { VFIOPM_EXIT_SOURCES(VALUE_NAME) };
+static const char *const dstate_names[] = { VFIOPM_DSTATES(VALUE_NAME) };
 static const char *const hist_names[H_MAX] = {
 	"resume latency", "suspend latency", "low-power residency", "wake to exit",
 };
 static const char *const flag_names[] = {
-	"underflow", "put-without-get", "unexplained-count", "entry-at-close",
+	"underflow", "put-without-get", "held-at-suspend", "entry-at-close",
 	"outside-vfio", "double-get", "get-before-trace",
 };
 
@@ -197,9 +195,7 @@ int format_json(const struct event *e, const char *site, char *buf, size_t n)
 	}
 	if (e->flags) {
 		flags_str(e->flags, fl, sizeof(fl));
-		sb(&b, ",\"flags\":\"%s\",\"model\":%d", fl, e->model);
-		if (e->delta)
-			sb(&b, ",\"delta\":%d", e->delta);
+		sb(&b, ",\"flags\":\"%s\"", fl);
 		if (e->stack_id >= 0)
 			sb(&b, ",\"stack_id\":%d", e->stack_id);
 	}
@@ -270,8 +266,6 @@ int format_live(const struct event *e, const char *site, __u64 t0, char *buf, si
 	if (e->flags) {
 		flags_str(e->flags, fl, sizeof(fl));
 		sb(&b, "  !! %s [%s]", fl, pairing_name(e->pairing));
-		if (e->flags & FL_UNEXPLAINED)
-			sb(&b, " expected %d, moved %+d", e->model, e->delta);
 		if (site)
 			sb(&b, " at %s", site);
 	}

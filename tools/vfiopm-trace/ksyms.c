@@ -94,6 +94,18 @@ const char *ksyms_find(const struct ksyms *ks, __u64 addr, __u64 *off)
 	return ks->syms[lo].name;
 }
 
+int ksyms_range(const struct ksyms *ks, const char *name, __u64 *lo, __u64 *hi)
+{
+	for (size_t i = 0; ks && i + 1 < ks->n; i++) {
+		if (strcmp(ks->syms[i].name, name))
+			continue;
+		*lo = ks->syms[i].addr;
+		*hi = ks->syms[i + 1].addr;
+		return 0;
+	}
+	return -1;
+}
+
 static const char *const machinery[] = {
 	"bpf_", "__bpf_", "___bpf", "__traceiter_", "trace_", "perf_", "__perf",
 	"rpm_", "__rpm_", "__pm_runtime_", "pm_runtime_", "vfio_pci_pm_get", "vfio_pci_pm_put",

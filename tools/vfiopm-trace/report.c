@@ -31,7 +31,7 @@ unsigned long nflagged;
 struct dev_user dusers[MAX_DEVS];
 int ndusers;
 
-static struct dev_user *dev_user(const char *name)
+struct dev_user *dev_user(const char *name)
 {
 	for (int i = 0; i < ndusers; i++)
 		if (!strncmp(dusers[i].name, name, DEV_NAME_LEN))
@@ -77,7 +77,7 @@ static void ksyms_refresh(const __u64 *ips)
 	}
 }
 
-static const char *site_of_ips(const __u64 *ips, int n, char *buf, size_t len)
+const char *site_of_ips(const __u64 *ips, int n, char *buf, size_t len)
 {
 	__u64 all[MAX_STACK_DEPTH] = {};
 
@@ -99,7 +99,7 @@ static const char *site_of(int stack_id, char *buf, size_t n)
 }
 
 /* ,"stack":[...] of a flagged record, with --stacks */
-static void json_stack_ips(const __u64 *ips, int n)
+void json_stack_ips(const __u64 *ips, int n)
 {
 	__u64 off;
 	char buf[160];
@@ -128,7 +128,7 @@ static void json_stack(int stack_id)
 		json_stack_ips(ips, MAX_STACK_DEPTH);
 }
 
-static void print_stack_ips(const __u64 *ips, int n, const char *indent)
+void print_stack_ips(const __u64 *ips, int n, const char *indent)
 {
 	__u64 off;
 
@@ -178,6 +178,8 @@ int handle_event(void *ctx, void *data, size_t len)
 		du->flagged++;
 		site = site_of(e->stack_id, sitebuf, sizeof(sitebuf));
 	}
+	if (e->flags & (FL_UNDERFLOW | FL_HELD_AT_SUSPEND))
+		foreign_count_finding(e->dev);
 	if (env.summary && !is_flag(e->flags))
 		return 0;
 	if (env.json) {
@@ -198,7 +200,7 @@ int handle_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-static const char *dev_name_of(__u64 dev_id, char *buf)
+const char *dev_name_of(__u64 dev_id, char *buf)
 {
 	struct dev_state s;
 
@@ -208,42 +210,6 @@ static const char *dev_name_of(__u64 dev_id, char *buf)
 		memcpy(buf, s.name, DEV_NAME_LEN);
 	buf[DEV_NAME_LEN - 1] = 0;
 	return buf;
-}
-
-static void report_foreign(__u32 tid, const struct rpm_stash *st)
-{
-	static const char *const what[] = { "get", "put", "put at count 0" };
-	char name[DEV_NAME_LEN], sitebuf[160];
-	const char *site = site_of_ips(st->ips, SITE_DEPTH, sitebuf, sizeof(sitebuf));
-	const char *flag = st->kind == STASH_UNDERFLOW ? "underflow" : "outside-vfio";
-	int kind = st->kind >= 0 && st->kind <= STASH_UNDERFLOW ? st->kind : STASH_PUT;
-	struct dev_user *du;
-
-	dev_name_of(st->dev_id, name);
-	du = dev_user(name);
-	if (kind != STASH_UNDERFLOW)
-		du->foreign += kind == STASH_PUT ? -1 : 1;
-	du->flagged++;
-	nflagged++;
-	if (env.json) {
-		printf("{\"type\":\"flag\",\"ts\":%llu,\"flag\":\"%s\",\"dev\":",
-		       (unsigned long long)st->ts, flag);
-		json_str(stdout, name);
-		printf(",\"pairing\":\"foreign\",\"direction\":\"%s\",\"pid\":%u,\"comm\":",
-		       kind == STASH_GET ? "get" : "put", tid);
-		json_str(stdout, st->comm);
-		printf(",\"site\":");
-		json_str(stdout, site ? site : "?");
-		json_stack_ips(st->ips, SITE_DEPTH);
-		printf("}\n");
-	} else {
-		printf("%-10.6f %-12s %-22s !! %s [foreign] %s by %s/%u at %s\n",
-		       st->ts >= t0 ? (double)(st->ts - t0) / 1e9 : 0.0, name,
-		       kind == STASH_GET ? "rpm_get" : "rpm_put", flag, what[kind], st->comm, tid,
-		       site ? site : "?");
-		if (env.stacks)
-			print_stack_ips(st->ips, SITE_DEPTH, "        ");
-	}
 }
 
 /*
@@ -283,10 +249,11 @@ void scan_foreign(__u64 min_age_ns, bool final)
 		due = claim_due(&st, final);
 		if (!due || now - due < min_age_ns)
 			continue;
-		report_foreign(key, &st);
+		foreign_seen(key, &st);
 		st.pending = 0;
 		bpf_map_update_elem(fd, &key, &st, BPF_EXIST);
 	}
+	foreign_age_check(now, final);
 }
 
 void check_lost(void)
@@ -434,7 +401,7 @@ void print_summary(bool final)
 		struct dev_user *du;
 		__u64 lp, p50 = 0, p99 = 0, pmax = 0;	/* resume latency, ns */
 		double lp_pct;
-		int refs;
+		int refs, foreign;
 
 		key = next;
 		prev = &key;
@@ -457,19 +424,21 @@ void print_summary(bool final)
 				pmax = hist_pct(h.slots, HIST_SLOTS, 100) * 1000;
 			}
 		}
-		refs = dev_outstanding(key, false) + (du->foreign > 0 ? du->foreign : 0);
+		foreign = foreign_held(s.name);
+		/* at the end, leaks are flagged before the summary counts them */
+		refs = dev_outstanding(key, final) + foreign;
 		read_sysfs_state("/sys", s.name, &ss);
-		if (final && du->foreign > 0) {
+		if (final && foreign > 0) {
 			/* a reference taken outside vfio is still held */
 			if (env.json) {
 				printf("{\"type\":\"flag\",\"flag\":\"held-outside-vfio\",\"dev\":");
 				json_str(stdout, s.name);
-				printf(",\"count\":%d,\"runtime_status\":", du->foreign);
+				printf(",\"count\":%d,\"runtime_status\":", foreign);
 				json_str(stdout, ss.runtime_status);
 				printf("}\n");
 			} else {
 				printf("%-12s !! %d reference(s) taken outside vfio still held at exit "
-				       "(device %s)\n", s.name, du->foreign, ss.runtime_status);
+				       "(device %s)\n", s.name, foreign, ss.runtime_status);
 			}
 			nflagged++;
 			du->flagged++;
@@ -481,6 +450,7 @@ void print_summary(bool final)
 			       "\"lowpower_pct\":%.2f,\"resume_p50_ns\":%llu,\"resume_p99_ns\":%llu,"
 			       "\"resume_max_ns\":%llu,\"wakes\":%llu,\"entries\":%llu,\"exits\":%llu,"
 			       "\"gets\":%llu,\"puts\":%llu,\"outstanding\":%d,\"flagged\":%lu,"
+			       "\"foreign_gets\":%lu,\"foreign_puts\":%lu,\"config_puts\":%llu,"
 			       "\"usage_count\":%d,\"power_state\":",
 			       final ? "true" : "false", (unsigned long long)elapsed,
 			       (unsigned long long)s.suspends, (unsigned long long)s.resumes,
@@ -489,6 +459,7 @@ void print_summary(bool final)
 			       (unsigned long long)s.wakes, (unsigned long long)s.entries,
 			       (unsigned long long)s.exits, (unsigned long long)s.gets,
 			       (unsigned long long)s.puts, refs, du->flagged,
+			       du->foreign_gets, du->foreign_puts, (unsigned long long)s.config_puts,
 			       ss.usage);
 			json_str(stdout, ss.power_state);
 			printf(",\"lost\":%llu}\n", (unsigned long long)lost_seen);
@@ -502,8 +473,6 @@ void print_summary(bool final)
 			       (unsigned long long)s.gets, (unsigned long long)s.puts, refs,
 			       du->flagged);
 		}
-		if (final)
-			dev_outstanding(key, true);
 		if (env.hist)
 			print_hists(key, s.name);
 	}

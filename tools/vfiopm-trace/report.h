@@ -24,7 +24,8 @@ extern struct map_fds fds;
 struct dev_user {
 	char name[DEV_NAME_LEN];
 	struct samples resume;	/* resume latencies seen in events */
-	int foreign;		/* references taken (+) / dropped (-) outside vfio */
+	unsigned long foreign_gets, foreign_puts;	/* seen outside vfio */
+	bool count_finding;	/* an underflow or held-at-suspend was flagged */
 	unsigned long flagged;
 };
 extern struct dev_user dusers[MAX_DEVS];
@@ -41,6 +42,17 @@ int handle_event(void *ctx, void *data, size_t len);
 /* rpm gets/puts no vfio event claimed within min_age_ns: made outside vfio */
 void scan_foreign(__u64 min_age_ns, bool final);
 void check_lost(void);
+struct dev_user *dev_user(const char *name);
+const char *dev_name_of(__u64 dev_id, char *buf);
+const char *site_of_ips(const __u64 *ips, int n, char *buf, size_t len);
+void json_stack_ips(const __u64 *ips, int n);
+void print_stack_ips(const __u64 *ips, int n, const char *indent);
+
+/* foreign.c: references taken and dropped outside vfio */
+void foreign_seen(__u32 tid, const struct rpm_stash *st);
+void foreign_age_check(__u64 now, bool final);
+void foreign_count_finding(const char *dev);
+int foreign_held(const char *dev);
 void print_start(void);
 void print_summary(bool final);
 

@@ -44,6 +44,8 @@ struct ksyms *ksyms_load(const char *path);
 void ksyms_free(struct ksyms *ks);
 /* symbol containing addr, offset in *off; NULL if none */
 const char *ksyms_find(const struct ksyms *ks, __u64 addr, __u64 *off);
+/* the text of function name: [lo, hi); -1 if not in kallsyms */
+int ksyms_range(const struct ksyms *ks, const char *name, __u64 *lo, __u64 *hi);
 /* a frame of the tracing/runtime-PM machinery, not the caller we want */
 bool frame_is_machinery(const char *sym);
 /* the call site: first frame outside the machinery, as "sym+0xoff" */

@@ -353,6 +353,11 @@ int main(int argc, char **argv)
 	obj->rodata->stock_mode = !full_mode;
 	/* a person reads transitions and flags; a log for vfiopm-check keeps everything */
 	obj->rodata->quiet_rw = env.json ? env.no_rw : !env.all;
+	ksyms = ksyms_load("/proc/kallsyms");
+	if (ksyms_range(ksyms, "pci_config_pm_runtime_put", &obj->rodata->config_put_lo,
+			&obj->rodata->config_put_hi) && full_mode && !env.json)
+		printf("vfiopm-trace: pci_config_pm_runtime_put not in kallsyms: a sysfs config "
+		       "reader's put will show as made outside vfio\n");
 	for (size_t i = 0; i < NPROGS; i++) {
 		struct bpf_program *p = bpf_object__find_program_by_name(obj->obj, progs[i].name);
 		bool on = (progs[i].modes & (full_mode ? M_FULL : M_STOCK)) &&
@@ -392,7 +397,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vfiopm-trace: attaching BPF programs failed: %s\n", strerror(-err));
 		goto cleanup;
 	}
-	ksyms = ksyms_load("/proc/kallsyms");
 	rb = ring_buffer__new(bpf_map__fd(obj->maps.events), handle_event, NULL, NULL);
 	if (!rb) {
 		err = -errno;

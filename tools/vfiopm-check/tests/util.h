@@ -49,8 +49,6 @@ static inline struct input_opts default_opts(void)
 
 	memset(&o, 0, sizeof(o));
 	o.window_ns = 10000000;
-	o.check.confirm_events = 8;
-	o.check.settle_ns = 10000000;
 	return o;
 }
 

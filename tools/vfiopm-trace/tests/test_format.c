@@ -46,8 +46,8 @@ static void test_flags(void **state)
 	(void)state;
 	flags_str(0, buf, sizeof(buf));
 	assert_string_equal(buf, "");
-	flags_str(FL_UNDERFLOW | FL_UNEXPLAINED, buf, sizeof(buf));
-	assert_string_equal(buf, "underflow,unexplained-count");
+	flags_str(FL_UNDERFLOW | FL_HELD_AT_SUSPEND, buf, sizeof(buf));
+	assert_string_equal(buf, "underflow,held-at-suspend");
 	flags_str(FL_FOREIGN, buf, 5);	/* truncates, never overflows */
 	assert_true(strlen(buf) < 5);
 }
@@ -134,12 +134,10 @@ static void test_live(void **state)
 	assert_non_null(strstr(buf, "device_pm_put"));
 	assert_non_null(strstr(buf, "ioctl 0x3b75 ret=0"));
 	assert_non_null(strstr(buf, "2.5"));
-	e.flags = FL_UNEXPLAINED;
-	e.model = 1;
-	e.delta = 1;
+	e.flags = FL_HELD_AT_SUSPEND;
 	e.pairing = PAIR_IOCTL;
 	format_live(&e, "my_module_init+0x10", 0, buf, sizeof(buf));
-	assert_non_null(strstr(buf, "!! unexplained-count [ioctl] expected 1, moved +1 at my_module_init+0x10"));
+	assert_non_null(strstr(buf, "!! held-at-suspend [ioctl] at my_module_init+0x10"));
 }
 
 /* Details are space-separated, and a line never ends in padding. */

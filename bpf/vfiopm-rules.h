@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The balance rules both tools apply, as pure functions of scalars: the BPF
+ * programs (through vfiopm-balance.h) and vfiopm-check (balance.c) call
+ * these and nothing else to decide a finding. Why each rule holds under
+ * concurrency and lost events: docs/design.md, "Balance rules"; the facts
+ * F1-F6 cited here are listed there.
+ */
+#ifndef VFIOPM_RULES_H
+#define VFIOPM_RULES_H
+
+#include "vfiopm-contract.h"
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* The pairing a vfio_pci_pm_get/put reason belongs to (PAIR_NONE: unknown). */
+static __always_inline int rule_reason_pairing(int reason)
+{
+#define VFIOPM_REASON_CASE(value, name, pairing) case value: return PAIR_##pairing;
+	switch (reason) {
+	VFIOPM_REASONS(VFIOPM_REASON_CASE)
+	}
+#undef VFIOPM_REASON_CASE
+	return PAIR_NONE;
+}
+
+/* Owned by the calling thread; the others are the device's. */
+static __always_inline int rule_per_task(int pairing)
+{
+	return pairing == PAIR_IOCTL || pairing == PAIR_REGION;
+}
+
+/* Inverted pairings start with the put; their get restores it. */
+static __always_inline int rule_inverted(int pairing)
+{
+	return pairing == PAIR_LOW_POWER || pairing == PAIR_BINDING;
+}
+
+/*
+ * A put the kernel itself refused: pm_runtime_put() returning -EINVAL, or
+ * the low-power ENTRY's put_noidle leaving the count at 0. The ENTRY runs
+ * inside the caller's own ioctl, whose reference is held until after the
+ * event, so a correct put_noidle leaves at least 1 whatever other CPUs do.
+ */
+static __always_inline int rule_put_underflows(int op, int reason, int ret, int usage_after)
+{
+	if (ret == -VFIOPM_EINVAL)
+		return 1;
+	return op == 3 && reason == VFIOPM_REASON_LOW_POWER_ENTRY && usage_after == 0;
+}
+
+/*
+ * Held at suspend. A runtime suspend runs only after the PM core saw the
+ * count at 0 (F6), and in a correct kernel the count is at least the number
+ * of per-task references really held. So every per-task reference whose get
+ * was logged before the suspend must have its put already made and not yet
+ * logged (F2); that put is the owner's very next event, since a thread logs
+ * its put right after the decrement. Any other event of the owner first
+ * proves the reference was held while the count was 0: something dropped a
+ * reference it did not own.
+ *
+ *   held_since:   when the owner's oldest held per-task reference was got
+ *   last_suspend: the device's last runtime suspend (0: none seen)
+ *   releases:     this event is a per-task put of that owner
+ */
+static __always_inline int rule_held_at_suspend(unsigned long long held_since,
+						unsigned long long last_suspend, int releases)
+{
+	return held_since && last_suspend > held_since && !releases;
+}
+
+/*
+ * The session's reference at a suspend: vfio holds it until the last close,
+ * and only an engaged low-power ENTRY cancels it (its put_noidle is logged
+ * under memory_lock, before the ioctl's own put can let the device idle, F3).
+ * Held and not cancelled at a suspend, its put must be in flight: the closing
+ * thread's disable put is then that thread's first event since the suspend.
+ */
+static __always_inline int rule_session_must_close(long session_held, long lp_engaged)
+{
+	return session_held > 0 && lp_engaged <= 0;
+}
+
+static __always_inline int rule_session_held_at_suspend(unsigned long long mark,
+							unsigned long long closer_last_event)
+{
+	return mark && closer_last_event > mark;
+}
+
+/*
+ * A reference taken outside vfio, by a task that is not in a vfio call, is
+ * information while it is short: a monitoring daemon's config read holds it
+ * for microseconds. Held longer than this, or at the end, it is a finding.
+ */
+#define RULE_FOREIGN_HOLD_NS	1000000000ULL
+
+#endif
