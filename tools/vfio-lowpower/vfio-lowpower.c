@@ -6,8 +6,6 @@
  */
 #include <argp.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -19,8 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <linux/vfio.h>
+
+#include "vfio-dev.h"
 
 static struct env {
 	const char *bdf;
@@ -31,8 +30,8 @@ static struct env {
 } env = { .timeout_ms = 10000 };
 
 struct device {
-	int container, group, fd, efd;
-	off_t config;
+	struct vfio_dev v;
+	int efd;
 };
 
 const char *argp_program_version = "vfio-lowpower 0.1";
@@ -109,65 +108,18 @@ static int sysfs_power_state(char *buf, size_t len)
 
 static int open_device(struct device *d)
 {
-	struct vfio_region_info config = {
-		.argsz = sizeof(config), .index = VFIO_PCI_CONFIG_REGION_INDEX,
-	};
-	char link[PATH_MAX], target[PATH_MAX], path[PATH_MAX];
-	bool noiommu;
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group", env.bdf);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		fprintf(stderr, "vfio-lowpower: %s: no such device or no IOMMU group\n", env.bdf);
-		return -1;
-	}
-	target[n] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/noiommu-%s", basename(target));
-	d->group = open(path, O_RDWR);
-	noiommu = d->group >= 0;
-	if (!noiommu) {
-		snprintf(path, sizeof(path), "/dev/vfio/%s", basename(target));
-		d->group = open(path, O_RDWR);
-	}
-	if (d->group < 0) {
-		fprintf(stderr, "vfio-lowpower: open %s: %s (is %s bound to vfio-pci?)\n",
-			path, strerror(errno), env.bdf);
-		return -1;
-	}
-	d->container = open("/dev/vfio/vfio", O_RDWR);
-	if (d->container < 0 ||
-	    ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container) ||
-	    ioctl(d->container, VFIO_SET_IOMMU,
-		  noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU)) {
-		fprintf(stderr, "vfio-lowpower: container setup for %s: %s\n",
-			path, strerror(errno));
-		return -1;
-	}
-	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, env.bdf);
-	if (d->fd < 0 || ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &config)) {
-		fprintf(stderr, "vfio-lowpower: open %s: %s\n", env.bdf, strerror(errno));
-		return -1;
-	}
-	d->config = config.offset;
 	d->efd = -1;
-	return 0;
+	return vfio_dev_open(&d->v, env.bdf, "vfio-lowpower");
 }
 
 static int set_feature(struct device *d, __u32 feature, void *data, size_t len)
 {
-	char buf[sizeof(struct vfio_device_feature) + 16] = {};
-	struct vfio_device_feature *f = (void *)buf;
-
-	f->argsz = sizeof(*f) + len;
-	f->flags = VFIO_DEVICE_FEATURE_SET | feature;
-	memcpy(f->data, data, len);
-	return ioctl(d->fd, VFIO_DEVICE_FEATURE, f) ? -errno : 0;
+	return vfio_dev_feature(&d->v, feature, data, len);
 }
 
 static int config_read(struct device *d, uint16_t *vendor)
 {
-	return pread(d->fd, vendor, 2, d->config) == 2 ? 0 : -errno;
+	return vfio_dev_config_read(&d->v, vendor);
 }
 
 static int wait_state(const char *want)
@@ -291,7 +243,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, "DEVICE STEP...", doc, NULL, NULL, NULL };
-	struct device d = { -1, -1, -1, -1, 0 };
+	struct device d = { .efd = -1 };
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
