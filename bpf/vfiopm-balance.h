@@ -11,56 +11,6 @@
 #include "vfiopm-trace.h"
 #include "vfiopm-rules.h"
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-/*
- * Before a vfio event of task st: whether a per-task reference it holds on
- * the device was held across a runtime suspend (rule_held_at_suspend).
- */
-static __always_inline __u32 task_held_check(const struct rpm_stash *st, const struct dev_state *s,
-					     __u64 id, __u32 pairing, bool get)
-{
-	bool releases = !get && rule_per_task((int)pairing);
-
-	if (!st || !st->held || st->held_dev != id)
-		return 0;
-	return rule_held_at_suspend(st->held_since, s->ts_last_suspend, releases) ?
-	       FL_HELD_AT_SUSPEND : 0;
-}
-
-/* After a successful per-task get or put: the task's held count. */
-static __always_inline void task_held_move(struct rpm_stash *st, __u64 id, bool get, __u64 now)
-{
-	if (get) {
-		if (!st->held || st->held_dev != id) {
-			st->held = 0;
-			st->held_dev = id;
-			st->held_since = now;
-		}
-		st->held++;
-	} else if (st->held && st->held_dev == id && !--st->held) {
-		st->held_since = 0;
-	}
-}
-
-/* At a runtime suspend: mark the session's reference if nothing cancels it. */
-static __always_inline void session_mark_at_suspend(struct dev_state *s, const struct ref_val *session,
-						    __u64 now)
-{
-	s->ts_last_suspend = now;
-	s->session_mark = rule_session_must_close(session ? session->count : 0, s->engaged) ? now : 0;
-}
-
-/* The disable put of task st: FL_HELD_AT_SUSPEND if it made events since the mark. */
-static __always_inline __u32 session_close_check(struct dev_state *s, __u64 prev_event)
-{
-	__u64 mark = s->session_mark;
-
-	s->session_mark = 0;
-	return rule_session_held_at_suspend(mark, prev_event) ? FL_HELD_AT_SUSPEND : 0;
-}
-
-#endif
 
 #define BAL_EINVAL		VFIOPM_EINVAL
 /* a per-task put this soon after the device was first seen may close a get made before */
@@ -219,12 +169,16 @@ static __always_inline void task_held_move(struct rpm_stash *st, __u64 id, bool 
 	}
 }
 
-/* At a runtime suspend: mark the session's reference if nothing cancels it. */
+/*
+ * At a runtime suspend: mark the session's reference if nothing cancels it.
+ * An open mark is kept: the earliest suspend is the strictest test.
+ */
 static __always_inline void session_mark_at_suspend(struct dev_state *s, const struct ref_val *session,
 						    __u64 now)
 {
 	s->ts_last_suspend = now;
-	s->session_mark = rule_session_must_close(session ? session->count : 0, s->engaged) ? now : 0;
+	if (!s->session_mark && rule_session_must_close(session ? session->count : 0, s->engaged))
+		s->session_mark = now;
 }
 
 /* The disable put of task st: FL_HELD_AT_SUSPEND if it made events since the mark. */

@@ -76,7 +76,8 @@ static __always_inline int rule_held_at_suspend(unsigned long long held_since,
  * and only an engaged low-power ENTRY cancels it (its put_noidle is logged
  * under memory_lock, before the ioctl's own put can let the device idle, F3).
  * Held and not cancelled at a suspend, its put must be in flight: the closing
- * thread's disable put is then that thread's first event since the suspend.
+ * thread's disable put is then that thread's first event since the suspend,
+ * and since the first such suspend if the device suspends again meanwhile.
  */
 static __always_inline int rule_session_must_close(long session_held, long lp_engaged)
 {

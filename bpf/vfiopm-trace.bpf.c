@@ -841,13 +841,14 @@ int BPF_PROG(pm_runtime_idle_exit, struct device *dev, int rpmflags, int ret)
 		return 0;
 	if (!stock_mode) {
 		/* vfio's own put reports its underflow; the loader reports the rest */
+		old = bpf_map_lookup_elem(&stash, &tid);
+		if (old && old->vfio_task)
+			return 0;
 		st.ts = bpf_ktime_get_ns();
 		st.dev_id = (u64)dev;
 		bpf_get_stack(ctx, st.ips, sizeof(st.ips), 0);
 		st.kind = STASH_UNDERFLOW;
 		st.pending = 1;
-		old = bpf_map_lookup_elem(&stash, &tid);
-		st.vfio_task = old ? old->vfio_task : 0;
 		bpf_get_current_comm(st.comm, sizeof(st.comm));
 		bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
 		return 0;

@@ -290,8 +290,12 @@ static void suspend_point(struct dev_state *d)
 			d->n_held_at_suspend++;
 		}
 	}
-	d->session_mark = rule_session_must_close(held(d, PAIR_SESSION), held(d, PAIR_LOW_POWER));
-	d->n_since_mark = 0;
+	/* an open mark is kept: the earliest suspend is the strictest test */
+	if (!d->session_mark &&
+	    rule_session_must_close(held(d, PAIR_SESSION), held(d, PAIR_LOW_POWER))) {
+		d->session_mark = 1;
+		d->n_since_mark = 0;
+	}
 }
 
 static void held_at_suspend(struct checker *ck, struct dev_state *d, const struct ref *r,
@@ -475,6 +479,8 @@ void checker_event(struct checker *ck, const struct event *ev)
 		return;
 	}
 	ck->events++;
+	if (ck->o->observe)
+		ck->o->observe(ck->o->observe_ctx, ev);
 	if (!ck->have_ts) {
 		ck->first_ts = ev->ts;
 		ck->have_ts = 1;

@@ -49,6 +49,9 @@ struct finding {
 
 struct check_opts {
 	int expect_idle;
+	/* sees every event the checker takes, in timestamp order (the differential test) */
+	void (*observe)(void *ctx, const struct event *ev);
+	void *observe_ctx;
 	const char *const *devs;	/* -d filter, NULL-terminated or NULL */
 };
 

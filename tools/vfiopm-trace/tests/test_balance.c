@@ -14,120 +14,30 @@
 #include "tool.h"
 #include "vfiopm-balance.h"
 
+#define SIM_FULL() fail_msg("simulator table full")
+#include "sim.h"
+
 #define MS 1000000ULL
-#define NSLOTS 16
-
-struct slot {
-	bool used;
-	struct ref_key k;
-	struct ref_val v;
-};
-
-#define NTASKS 8
-
-struct sim {
-	struct dev_state s;
-	struct slot refs[NSLOTS];
-	struct rpm_stash tasks[NTASKS];	/* per-task records, tid = index */
-	__u64 now;
-	int usage;		/* the device's real usage count */
-};
-
-static struct ref_val *lookup(struct sim *m, const struct ref_key *k)
-{
-	for (int i = 0; i < NSLOTS; i++)
-		if (m->refs[i].used && !memcmp(&m->refs[i].k, k, sizeof(*k)))
-			return &m->refs[i].v;
-	return NULL;
-}
-
-static void update(struct sim *m, const struct ref_key *k, int count)
-{
-	for (int i = 0; i < NSLOTS; i++) {
-		if (m->refs[i].used)
-			continue;
-		m->refs[i] = (struct slot){ .used = true, .k = *k };
-		m->refs[i].v.count = count;
-		m->refs[i].v.ts = m->now;
-		return;
-	}
-	fail_msg("slot table full");
-}
-
-static void delete(struct sim *m, const struct ref_key *k)
-{
-	for (int i = 0; i < NSLOTS; i++)
-		if (m->refs[i].used && !memcmp(&m->refs[i].k, k, sizeof(*k)))
-			m->refs[i].used = false;
-}
-
-static int outstanding(struct sim *m)
-{
-	int n = 0;
-
-	for (int i = 0; i < NSLOTS; i++)
-		if (m->refs[i].used && m->refs[i].v.count != 0)
-			n++;
-	return n;
-}
 
 static void sim_init(struct sim *m, int usage, int model)
 {
-	memset(m, 0, sizeof(*m));
+	sim_start(m, 1000 * MS, model);
 	m->usage = usage;
-	m->s.model = model;
-	m->s.pending_tid = -1;
-	m->now = 1000 * MS;
-	m->s.ts_first = m->now;
 }
 
-/* One get or put as on_ref() does it; returns the flags of the event. */
+/* One get or put, 1 ms after the last, the real count moved as the kernel would. */
 static __u32 ref(struct sim *m, bool get, int op, int reason, __u32 tid, int ret)
 {
-	__u32 pairing = reason < 0 ? PAIR_IOCTL : reason_pairing(reason);
-	struct ref_key k = { .owner = pairing_owner(pairing, tid), .pairing = pairing };
-	struct rpm_stash *st = &m->tasks[tid % NTASKS];
-	__u64 age = 0, prev_event;
-	__u32 flags = 0;
-	int act = SLOT_KEEP;
-
-	m->now += MS;
-	prev_event = st->ev_dev == 1 ? st->last_event : 0;	/* task_claim() */
-	st->ev_dev = 1;
-	st->last_event = m->now;
-	flags |= task_held_check(st, &m->s, 1, pairing, get);
-	if (get && ret == 0) {
+	if (get && ret == 0)
 		m->usage++;
-		model_get(&m->s, op, tid);
-		flags |= slot_get(lookup(m, &k), pairing, m->now, &age, &act);
-		if (act == SLOT_CREATE)
-			update(m, &k, 1);
-	} else if (!get) {
-		if (ret == 0 && m->usage > 0)
-			m->usage--;
-		flags |= model_put(&m->s, op, reason, ret, m->usage);
-		flags |= slot_put(lookup(m, &k), pairing, k.owner, m->now, m->s.ts_first,
-				  &age, &act) & (flags & FL_UNDERFLOW ? ~FL_NO_GET : ~0u);
-		if (act == SLOT_CREATE)
-			update(m, &k, -1);
-	}
-	if (act == SLOT_DELETE)
-		delete(m, &k);
-	if (!get && reason == VFIOPM_REASON_DISABLE)
-		flags |= session_close_check(&m->s, prev_event);
-	if (rule_per_task((int)pairing) && (!get || ret == 0))
-		task_held_move(st, 1, get, m->now);
-	model_sync(&m->s, m->usage);
-	return flags;
+	else if (!get && ret == 0 && m->usage > 0)
+		m->usage--;
+	return sim_ref(m, m->now + MS, get, op, reason, tid, ret, m->usage);
 }
 
-/* A runtime suspend, as vfio_pci_runtime_suspend's program records it. */
 static void suspend(struct sim *m)
 {
-	struct ref_key k = { .pairing = PAIR_SESSION };
-
-	m->now += MS;
-	session_mark_at_suspend(&m->s, lookup(m, &k), m->now);
+	sim_suspend(m, m->now + MS);
 }
 
 static __u32 get(struct sim *m, int op, int reason, __u32 tid)
@@ -177,14 +87,14 @@ static void test_balanced_session(void **state)
 	m.s.engaged = 1;
 	assert_int_equal(put(&m, OP_PUT, IOCTL, 10), 0);
 	assert_int_equal(m.usage, 0);
-	assert_int_equal(outstanding(&m), 2);	/* the open session, the engagement */
+	assert_int_equal(sim_outstanding(&m, false), 2);	/* the open session, the engagement */
 	assert_int_equal(get(&m, OP_GET_NORESUME, R_EXIT, 10), 0);
 	m.s.engaged = 0;
 	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 10), 0);
 	assert_int_equal(m.s.model, 0);
 	assert_int_equal(m.s.gets, 9);
 	assert_int_equal(m.s.puts, 9);
-	assert_int_equal(outstanding(&m), 0);
+	assert_int_equal(sim_outstanding(&m, false), 0);
 }
 
 /* A region reference never dropped stays outstanding; the next get by that owner is a double get. */
@@ -195,7 +105,7 @@ static void test_leak_and_double_get(void **state)
 	(void)state;
 	sim_init(&m, 1, 1);
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), 0);
-	assert_int_equal(outstanding(&m), 1);
+	assert_int_equal(sim_outstanding(&m, false), 1);
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), FL_DOUBLE_GET);
 	/* another task's region get is its own */
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 12), 0);
@@ -235,7 +145,7 @@ static void test_underflow(void **state)
 	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 10) & FL_UNDERFLOW, FL_UNDERFLOW);
 	assert_int_equal(m.s.puts, 2);
 	/* the refused put_noidle still engaged low power, in vfio's eyes: its EXIT will come */
-	assert_int_equal(outstanding(&m), 1);
+	assert_int_equal(sim_outstanding(&m, false), 1);
 }
 
 /* A second LOW_POWER_ENTRY without EXIT; the last close while engaged. */
@@ -260,11 +170,11 @@ static void test_inverted_pairings(void **state)
 	sim_init(&m, 1, 1);
 	assert_int_equal(get(&m, OP_GET_NORESUME, R_EXIT, 10), 0);
 	assert_int_equal(get(&m, OP_GET_NORESUME, R_UNREGISTER, 10), 0);
-	assert_int_equal(outstanding(&m), 0);
+	assert_int_equal(sim_outstanding(&m, false), 0);
 	assert_int_equal(put(&m, OP_PUT, R_REGISTER, 10), 0);
-	assert_int_equal(outstanding(&m), 1);
+	assert_int_equal(sim_outstanding(&m, false), 1);
 	assert_int_equal(get(&m, OP_GET_NORESUME, R_UNREGISTER, 10), 0);
-	assert_int_equal(outstanding(&m), 0);
+	assert_int_equal(sim_outstanding(&m, false), 0);
 }
 
 /*
@@ -358,6 +268,19 @@ static void test_session_at_suspend(void **state)
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 1), 0);
 	assert_int_equal(put(&m, OP_PUT, R_REGION, 1), 0);
 	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 1), FL_HELD_AT_SUSPEND);
+	/* the same with the kernel refusing that put, as it does after a stolen reference */
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 1), 0);
+	suspend(&m);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 1), 0);
+	assert_int_equal(put(&m, OP_PUT, R_REGION, 1), 0);
+	assert_int_equal(ref(&m, false, OP_PUT, R_DISABLE, 1, -22), FL_UNDERFLOW | FL_HELD_AT_SUSPEND);
+	/* the device suspends again before the close: the first suspend still counts */
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 1), 0);
+	suspend(&m);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 1), 0);
+	assert_int_equal(put(&m, OP_PUT, R_REGION, 1), 0);
+	suspend(&m);
+	assert_int_equal(ref(&m, false, OP_PUT, R_DISABLE, 1, -22), FL_UNDERFLOW | FL_HELD_AT_SUSPEND);
 }
 
 int main(void)
