@@ -5,7 +5,9 @@
  *
  *   insmod vfiopm_fault.ko bdf=0000:00:04.0 mode=leak  # get, kept until rmmod
  *   insmod vfiopm_fault.ko bdf=0000:00:04.0 mode=put   # one extra put
+ *   ... mode=put min_count=2   # the put once the count is at 2 or more (5 s at most)
  */
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -18,6 +20,9 @@ static char *mode = "leak";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "leak: take a reference and keep it; put: drop one never taken");
 
+static int min_count;
+module_param(min_count, int, 0444);
+MODULE_PARM_DESC(min_count, "put: first wait (up to 5 s) until the usage count is at least this");
 static struct device *dev;
 static bool holding;
 
@@ -45,6 +50,9 @@ static int __init vfiopm_fault_init(void)
 		ret = vfiopm_fault_leak(dev);
 		holding = true;
 	} else if (!strcmp(mode, "put")) {
+		/* a busy workload holds references on and off: catch it holding some */
+		for (int ms = 0; ms < 5000 && atomic_read(&dev->power.usage_count) < min_count; ms++)
+			usleep_range(1000, 1100);
 		ret = vfiopm_fault_put(dev);
 	} else {
 		put_device(dev);
