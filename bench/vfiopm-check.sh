@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark (not a test) for vfiopm-check: on generated, realistic ftrace logs of
 # 100 MiB and 1 GiB, compare its throughput with `wc -l` and with an awk script
-# doing the same get/put pairing, and record peak RSS. Prints a markdown table.
+# doing the same get/put pairing, and record peak RSS. Every contender runs
+# ROUNDS times, interleaved, on the same file; prints markdown tables: median
+# wall time with min-max, and each ratio taken per round (median, min-max).
 #
 #   bench/vfiopm-check.sh [SIZES_MIB...]     default: 100 1024
+#   VFIOPM_BENCH_ROUNDS=5                    rounds per size
+#   VFIOPM_CHECK_BASELINE=PATH               also time this vfiopm-check binary
+#                                            (an earlier build), side by side
 # Needs ~1.1 GiB free in $TMPDIR (deleted afterwards).
 set -euo pipefail
 
@@ -77,25 +82,64 @@ pair_awk='
 }
 END { for (k in open) if (open[k] > 0 && k !~ /register/) { print "leak", k; bad = 1 } exit bad }'
 
-printf '| log | tool | wall s | MiB/s | peak RSS MiB | exit |\n|---|---|---|---|---|---|\n'
+rounds=${VFIOPM_BENCH_ROUNDS:-5}
+base=${VFIOPM_CHECK_BASELINE:-}
+[ -z "$base" ] || [ -x "$base" ] || { echo "bench: VFIOPM_CHECK_BASELINE=$base is not executable" >&2; exit 64; }
+contenders=(vfiopm-check)
+[ -n "$base" ] && contenders+=(baseline)
+contenders+=("wc -l" awk)
 for mib in "${sizes[@]}"; do
 	f=$tmp/bench-$mib.trace
 	gen "$f" "$mib"
-	bytes=$(stat -c %s "$f")
 	cat "$f" >/dev/null	# page cache warm for every contender
-	for tool_name in vfiopm-check "wc -l" awk; do
-		case $tool_name in
-		vfiopm-check) cmd=("$tool" -q "$f") ;;
-		"wc -l") cmd=(wc -l "$f") ;;
-		awk) cmd=(awk "$pair_awk" "$f") ;;
-		esac
-		set +e
-		/usr/bin/time -o "$tmp/time" -f '%e %M' "${cmd[@]}" >/dev/null 2>&1
-		rc=$?
-		set -e
-		read -r secs rss <"$tmp/time"
-		awk -v n="$mib" -v t="$tool_name" -v s="$secs" -v r="$rss" -v b="$bytes" -v rc="$rc" \
-			'BEGIN { printf "| %d MiB | %s | %.2f | %.0f | %.1f | %s |\n", n, t, s, (s > 0 ? b / 1048576 / s : 0), r / 1024, rc }'
+	for r in $(seq 1 "$rounds"); do
+		for c in "${contenders[@]}"; do
+			case $c in
+			vfiopm-check) cmd=("$tool" -q "$f") ;;
+			baseline) cmd=("$base" -q "$f") ;;
+			"wc -l") cmd=(wc -l "$f") ;;
+			awk) cmd=(awk "$pair_awk" "$f") ;;
+			esac
+			set +e
+			/usr/bin/time -o "$tmp/time" -f '%e %M' "${cmd[@]}" >/dev/null 2>&1
+			rc=$?
+			set -e
+			echo "$mib	$(stat -c %s "$f")	$r	$c	$(cat "$tmp/time")	$rc" >>"$tmp/times"
+		done
 	done
 	rm -f "$f"
 done
+python3 - "$tmp/times" <<'PY'
+import collections, statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+t = collections.defaultdict(dict)	# (mib, tool) -> round -> (secs, rss, rc)
+size = {}
+for mib, b, r, tool, tm, rc in rows:
+    secs, rss = tm.split()
+    t[(int(mib), tool)][int(r)] = (float(secs), int(rss), rc)
+    size[int(mib)] = int(b)
+def span(v):
+    return f"{statistics.median(v):.2f} ({min(v):.2f}-{max(v):.2f})"
+print("| log | tool | wall s, median (min-max) | MiB/s | peak RSS MiB | exit |")
+print("|---|---|---|---|---|---|")
+for (mib, tool), runs in t.items():
+    secs = [x[0] for x in runs.values()]
+    med = statistics.median(secs)
+    print(f"| {mib} MiB | {tool} | {span(secs)} | {size[mib] / 1048576 / med if med else 0:.0f} | "
+          f"{max(x[1] for x in runs.values()) / 1024:.1f} | {','.join(sorted({x[2] for x in runs.values()}))} |")
+print()
+print("| log | ratio, per round | median (min-max) |")
+print("|---|---|---|")
+for mib in sorted(size):
+    tools = [k[1] for k in t if k[0] == mib]
+    mine = [x for x in ("vfiopm-check", "baseline") if x in tools]
+    for tool in mine:
+        for ref in ("wc -l", "awk"):
+            # throughput ratio: ref time / tool time (above 1: faster than ref)
+            v = [t[(mib, ref)][r][0] / t[(mib, tool)][r][0] for r in t[(mib, tool)] if t[(mib, tool)][r][0] > 0]
+            if v:
+                print(f"| {mib} MiB | {tool} vs {ref} (throughput) | {span(v)} |")
+    if len(mine) == 2:
+        v = [t[(mib, "baseline")][r][0] / t[(mib, "vfiopm-check")][r][0] for r in t[(mib, "vfiopm-check")]]
+        print(f"| {mib} MiB | vfiopm-check vs baseline (throughput) | {span(v)} |")
+PY
