@@ -65,10 +65,13 @@ EXTRA = {"dstate": {-1: "error"}}
 def symbolic_tables(fmt):
     """{field: {value: name}} of every __print_symbolic(REC->field, ...) in a print fmt"""
     out = {}
-    for m in re.finditer(r"__print_symbolic\(\s*REC->(\w+)\s*,(.*?)\)\s*(?:,|$)", fmt, re.S):
-        pairs = re.findall(r"\{\s*([^{}]*?)\s*,\s*\"([^\"]+)\"\s*\}", m.group(2))
+    for m in re.finditer(r"__print_symbolic\(\s*REC->(\w+)\s*,", fmt):
+        depth, i = 1, m.end()
+        while i < len(fmt) and depth:	# to the matching parenthesis: values are expressions
+            depth += {"(": 1, ")": -1}.get(fmt[i], 0)
+            i += 1
         table = {}
-        for expr, name in pairs:
+        for expr, name in re.findall(r"\{\s*([^{}]*?)\s*,\s*\"([^\"]+)\"\s*\}", fmt[m.end():i]):
             nums = re.findall(r"-?\d+", expr)
             if nums:
                 table[int(nums[-1])] = name
@@ -90,7 +93,7 @@ def check_formats(c, directory):
             want = FIELDS.get(field)
             if not want:
                 continue
-            expect = dict(c[want], **EXTRA.get(want, {}))
+            expect = {**c[want], **EXTRA.get(want, {})}
             seen += 1
             good &= tap(table == expect, f"contract: {event} {field} values and names match the "
                         f"kernel's format file" + ("" if table == expect else f" (kernel {table}, contract {expect})"))
