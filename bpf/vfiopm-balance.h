@@ -13,8 +13,6 @@
 
 
 #define BAL_EINVAL		VFIOPM_EINVAL
-/* a per-task put this soon after the device was first seen may close a get made before */
-#define BAL_INCONCLUSIVE_NS	100000000ULL
 
 /* What the caller does with the owner's slot in the outstanding-reference map. */
 enum slot_action {
@@ -48,6 +46,14 @@ static __always_inline bool model_resume(struct dev_state *s, int usage, __u32 t
 	s->model++;
 	s->pending_tid = (__s32)tid;
 	return true;
+}
+
+/* An enable get or a register put under tracing: every later per-task call is seen whole. */
+static __always_inline void session_seen_by(struct dev_state *s, bool get, int reason, int ret)
+{
+	if ((get && reason == VFIOPM_REASON_ENABLE && ret == 0) ||
+	    (!get && reason == VFIOPM_REASON_REGISTER))
+		s->session_seen = 1;
 }
 
 /* After each event: the estimate follows the count read (no finding, F1). */
@@ -113,9 +119,15 @@ static __always_inline __u32 slot_get(struct ref_val *v, __u32 pairing, __u64 no
 	return 0;
 }
 
-/* A put against its owner's slot v; first_seen is when tracing saw the device. */
+/*
+ * A put against its owner's slot v. A put with no get is certain only once
+ * the pairing is baselined: the task finished a call of this pairing under
+ * tracing (its slot is there, at 0), or tracing saw the session open, which
+ * every region access and ioctl of the device follows. Otherwise the task
+ * may have been in that call when tracing began.
+ */
 static __always_inline __u32 slot_put(struct ref_val *v, __u32 pairing, __u64 owner, __u64 now,
-				      __u64 first_seen, __u64 *age, int *act)
+				      bool session_seen, __u64 *age, int *act)
 {
 	*act = SLOT_KEEP;
 	if (v && v->count != 0) {
@@ -130,13 +142,12 @@ static __always_inline __u32 slot_put(struct ref_val *v, __u32 pairing, __u64 ow
 		*act = SLOT_CREATE;
 		return 0;
 	}
-	/*
-	 * No get seen: a device's reference (open session) may predate
-	 * tracing, a task's only if the task was in that call when tracing began.
-	 */
-	if (owner == 0 || now - first_seen < BAL_INCONCLUSIVE_NS)
+	if (owner == 0)
 		return FL_INCONCLUSIVE;
-	return FL_NO_GET;
+	/* a load under the test: clang may not fold it into a bitwise or on the pointer */
+	if (v && v->ts)
+		return FL_NO_GET;
+	return session_seen ? FL_NO_GET : FL_INCONCLUSIVE;
 }
 
 /*

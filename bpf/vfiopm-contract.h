@@ -62,8 +62,10 @@
 	X(4, "D3cold")			\
 	X(5, "unknown")
 
+#define VFIOPM_REASON_ENABLE		1
 #define VFIOPM_REASON_DISABLE		2
 #define VFIOPM_REASON_LOW_POWER_ENTRY	3
+#define VFIOPM_REASON_REGISTER		5
 #define VFIOPM_EINVAL			22
 
 #define VFIOPM_PAIR_ENUM(suffix, name) PAIR_##suffix,

@@ -278,7 +278,7 @@ static __always_inline u32 ref_put(struct dev_state *s, u64 id, u32 pairing, u64
 	struct ref_key k = { .dev_id = id, .owner = owner, .pairing = pairing };
 	struct ref_val *v = bpf_map_lookup_elem(&refs, &k);
 	int act;
-	u32 flags = slot_put(v, pairing, owner, now, s->ts_first, age, &act);
+	u32 flags = slot_put(v, pairing, owner, now, s->session_seen, age, &act);
 
 	if (act == SLOT_DELETE) {
 		bpf_map_delete_elem(&refs, &k);
@@ -289,11 +289,15 @@ static __always_inline u32 ref_put(struct dev_state *s, u64 id, u32 pairing, u64
 }
 
 /*
- * A vfio event claims the rpm get/put its task made just before (and its
- * frames), and marks the task as a vfio task. Returns the task's record
- * (NULL if the map is full) and, in prev_event, its last event on the device.
+ * A vfio get or put made through the PM core (resume_and_get, put) claims
+ * the rpm get/put its task made just before (and its frames), and marks the
+ * task as a vfio task. get_noresume and put_noidle claim nothing: they make
+ * no rpm event, and a low-power exit's get_noresume may run in the resume
+ * callback of someone else's get (a module's, a sysfs reader's), in that
+ * task. Returns the task's record (NULL if the map is full) and, in
+ * prev_event, its last event on the device.
  */
-static __always_inline struct rpm_stash *task_claim(u32 tid, u64 id, u64 *ips, bool want_ips,
+static __always_inline struct rpm_stash *task_claim(u32 tid, u64 id, u64 *ips, bool claims,
 						     u64 now, u64 *prev_event)
 {
 	static const struct rpm_stash fresh;	/* not on the stack: on_ref's is full */
@@ -306,14 +310,15 @@ static __always_inline struct rpm_stash *task_claim(u32 tid, u64 id, u64 *ips, b
 		if (!st)
 			return NULL;
 	}
-	st->vfio_task = 1;
 	if (st->ev_dev == id)
 		*prev_event = st->last_event;
 	st->ev_dev = id;
 	st->last_event = now;
+	if (!claims)
+		return st;
+	st->vfio_task = 1;
 	if (st->pending && st->dev_id == id) {
-		if (want_ips)
-			__builtin_memcpy(ips, st->ips, sizeof(st->ips));
+		__builtin_memcpy(ips, st->ips, sizeof(st->ips));
 		st->pending = 0;
 	}
 	return st;
@@ -374,6 +379,7 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 	}
 	if (st && rule_per_task((int)pairing) && (!get || ret == 0))
 		task_held_move(st, id, get, now);
+	session_seen_by(s, get, reason, ret);
 	model_sync(s, usage);
 	if (flags & ~FL_INCONCLUSIVE) {
 		s->flagged++;

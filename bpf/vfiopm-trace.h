@@ -117,6 +117,7 @@ struct dev_state {
 	__u8 wake_armed;
 	__u8 suspended;
 	__u8 watched;
+	__u8 session_seen;	/* tracing saw an enable or register: per-task pairings are complete */
 	__u64 suspends, resumes, wakes, entries, exits, gets, puts, flagged;
 };
 

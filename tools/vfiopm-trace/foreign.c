@@ -8,6 +8,7 @@
  * since in a correct kernel an invisible get_noresume can precede it.
  */
 #include <string.h>
+#include <bpf/bpf.h>
 
 #include "report.h"
 #include "vfiopm-rules.h"
@@ -137,6 +138,17 @@ void foreign_seen(__u32 tid, const struct rpm_stash *st)
 		print_foreign(f, NULL, "put with no get seen (a get_noresume is invisible)");
 }
 
+/*
+ * Whether the vfio event of f's task claimed it after all, later than the
+ * scan expected (a resume slower than the wait): then it was vfio's.
+ */
+static bool claimed_late(const struct foreign *f)
+{
+	struct rpm_stash st;
+
+	return !bpf_map_lookup_elem(fds.stash, &f->tid, &st) && st.ts == f->st.ts && !st.pending;
+}
+
 /* Gets held too long, or at exit, are findings. */
 void foreign_age_check(__u64 now, bool final)
 {
@@ -145,6 +157,11 @@ void foreign_age_check(__u64 now, bool final)
 
 		if (f->kind != STASH_GET || f->flagged)
 			continue;
+		if (claimed_late(f)) {
+			dev_user(f->dev)->foreign_gets--;
+			drop(i--);
+			continue;
+		}
 		if (final)
 			flag(f, "still held at exit");
 		else if (now - f->st.ts > RULE_FOREIGN_HOLD_NS)

@@ -180,6 +180,8 @@ int handle_event(void *ctx, void *data, size_t len)
 	}
 	if (e->flags & (FL_UNDERFLOW | FL_HELD_AT_SUSPEND))
 		foreign_count_finding(e->dev);
+	if (e->type == EV_PCI_PM_PUT && e->reason == VFIOPM_REASON_DISABLE)
+		leak_at_close(e->dev_id, e->ts);
 	if (env.summary && !is_flag(e->flags))
 		return 0;
 	if (env.json) {
@@ -232,8 +234,22 @@ static __u64 claim_due(const struct rpm_stash *st, bool final)
 
 /*
  * rpm gets/puts that no vfio event claimed within min_age_ns of being due
- * were made outside vfio.
+ * were made outside vfio. Only the BPF programs write the stash: a write
+ * back from here would race them and undo a claim, so what was reported is
+ * remembered here, by task and time.
  */
+#define REPORTED 512
+static struct { __u32 tid; __u64 ts; } reported[REPORTED];
+static unsigned int nreported;
+
+static bool was_reported(__u32 tid, __u64 ts)
+{
+	for (unsigned int i = 0; i < REPORTED && i < nreported; i++)
+		if (reported[i].tid == tid && reported[i].ts == ts)
+			return true;
+	return false;
+}
+
 void scan_foreign(__u64 min_age_ns, bool final)
 {
 	int fd = fds.stash;
@@ -244,16 +260,38 @@ void scan_foreign(__u64 min_age_ns, bool final)
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &st) || !st.pending)
+		if (bpf_map_lookup_elem(fd, &key, &st) || !st.pending || was_reported(key, st.ts))
 			continue;
 		due = claim_due(&st, final);
 		if (!due || now - due < min_age_ns)
 			continue;
+		reported[nreported++ % REPORTED] = (typeof(reported[0])){ key, st.ts };
 		foreign_seen(key, &st);
-		st.pending = 0;
-		bpf_map_update_elem(fd, &key, &st, BPF_EXIST);
 	}
 	foreign_age_check(now, final);
+}
+
+struct bpf_object *bpf_obj;	/* for the programs' run statistics */
+
+/*
+ * Program runs the kernel skipped because the program was already running
+ * on that CPU (an rpm event from an interrupt during another): as lost as
+ * an event the ring buffer had no room for.
+ */
+static __u64 recursion_misses(void)
+{
+	struct bpf_program *p;
+	__u64 n = 0;
+
+	bpf_object__for_each_program(p, bpf_obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
 }
 
 void check_lost(void)
@@ -265,14 +303,16 @@ void check_lost(void)
 		return;
 	for (int i = 0; i < ncpu; i++)
 		total += vals[i];
+	if (bpf_obj)
+		total += recursion_misses();
 	if (total == lost_seen)
 		return;
 	if (env.json)
 		printf("{\"type\":\"lost\",\"ts\":%llu,\"count\":%llu}\n",
 		       (unsigned long long)now_ns(), (unsigned long long)(total - lost_seen));
 	else
-		printf("LOST %llu events (ring buffer full): the count walk is inconclusive\n",
-		       (unsigned long long)(total - lost_seen));
+		printf("LOST %llu events (ring buffer full, or a program skipped on re-entry): "
+		       "the run is inconclusive\n", (unsigned long long)(total - lost_seen));
 	lost_seen = total;
 }
 
@@ -323,8 +363,9 @@ static int dev_outstanding(__u64 dev_id, bool report)
 			task_net -= v.count;
 		}
 		n += v.count;
+		/* flagged live already: listed, not counted twice */
 		leak = (key.pairing == PAIR_IOCTL || key.pairing == PAIR_REGION) &&
-		       now - v.ts > 1000000000ULL;
+		       now - v.ts > 1000000000ULL && !leak_flagged(&key, v.ts);
 		if (!report)
 			continue;
 		site = site_of_ips(v.ips, SITE_DEPTH, sitebuf, sizeof(sitebuf));
@@ -484,8 +525,8 @@ void print_summary(bool final)
 
 void print_start(void)
 {
-	char names[MAX_DEVS][DEV_NAME_LEN];
-	int n = vfio_devices("/sys", names, MAX_DEVS);
+	char names[MAX_DEVS][DEV_NAME_LEN], watched[MAX_DEVS][DEV_NAME_LEN];
+	int n = vfio_devices("/sys", names, MAX_DEVS), nw = 0;
 	static char blind[256];
 
 	if (!full_mode)
@@ -516,6 +557,7 @@ void print_start(void)
 			want |= !strcmp(env.devs[j], names[i]);
 		if (!want)
 			continue;
+		memcpy(watched[nw++], names[i], DEV_NAME_LEN);
 		read_sysfs_state("/sys", names[i], &ss);
 		if (env.json) {
 			printf("{\"type\":\"device\",\"dev\":\"%s\",\"power_state\":", names[i]);
@@ -530,6 +572,7 @@ void print_start(void)
 			       names[i], ss.power_state, ss.runtime_status, ss.control, ss.usage);
 		}
 	}
+	held_before_trace(watched, nw);
 	if (!env.json && !env.summary)
 		printf("%-10s %-12s %-22s %-6s %3s %9s %-15s %-7s %s\n", "TIME(s)", "DEVICE",
 		       "EVENT", "DSTATE", "USE", "LAT(us)", "TASK", "TID", "DETAIL");

@@ -5,6 +5,8 @@
 
 #include "tool.h"
 
+struct bpf_object;
+
 struct env {
 	char devs[MAX_DEVS][DEV_NAME_LEN];
 	int ndevs;
@@ -36,6 +38,7 @@ extern bool full_mode;
 extern bool stock_vfio_funcs;	/* the vfio feature/resume functions are attachable */
 extern __u64 t0;		/* monotonic ns at start */
 extern unsigned long nflagged;
+extern struct bpf_object *bpf_obj;
 
 __u64 now_ns(void);
 int handle_event(void *ctx, void *data, size_t len);
@@ -47,6 +50,12 @@ const char *dev_name_of(__u64 dev_id, char *buf);
 const char *site_of_ips(const __u64 *ips, int n, char *buf, size_t len);
 void json_stack_ips(const __u64 *ips, int n);
 void print_stack_ips(const __u64 *ips, int n, const char *indent);
+
+/* leaks.c: leaks shown live, references held before tracing began */
+bool leak_flagged(const struct ref_key *k, __u64 ts);
+void leak_at_close(__u64 dev_id, __u64 close_ts);
+void leak_scan(__u64 now);
+void held_before_trace(char names[][DEV_NAME_LEN], int n);
 
 /* foreign.c: references taken and dropped outside vfio */
 void foreign_seen(__u32 tid, const struct rpm_stash *st);

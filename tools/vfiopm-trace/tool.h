@@ -64,6 +64,15 @@ struct sysfs_state {
 };
 int read_sysfs_state(const char *root, const char *bdf, struct sysfs_state *st);
 
+/* holders.c: processes holding a vfio-pci device open */
+struct holder {
+	int pid;
+	bool cdev;		/* through /dev/vfio/devices/vfioN, else the group */
+	char comm[COMM_LEN];
+};
+/* holders of bdf (sysfs under root, procfs at proc), at most max; -1 if proc is unreadable */
+int vfio_holders(const char *root, const char *proc, const char *bdf, struct holder *h, int max);
+
 /* probe.c: what the running kernel lets us attach, by BTF and tracefs */
 struct probe {
 	bool btf;		/* /sys/kernel/btf/vmlinux */

@@ -387,6 +387,7 @@ int main(int argc, char **argv)
 		bpf_map_update_elem(bpf_map__fd(obj->maps.dev_filter), k, &one, BPF_ANY);
 	}
 	seed_counts();
+	bpf_obj = obj->obj;
 	fds = (struct map_fds){
 		.devs = bpf_map__fd(obj->maps.devs), .refs = bpf_map__fd(obj->maps.refs),
 		.stash = bpf_map__fd(obj->maps.stash), .stacks = bpf_map__fd(obj->maps.stacks),
@@ -424,8 +425,10 @@ int main(int argc, char **argv)
 			break;
 		}
 		err = 0;
-		if (full_mode)
+		if (full_mode) {
 			scan_foreign(50000000ULL, false);
+			leak_scan(now_ns());
+		}
 		check_lost();
 		fflush(stdout);
 		now = now_ns();

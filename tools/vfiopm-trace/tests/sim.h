@@ -147,7 +147,7 @@ static inline __u32 sim_ref(struct sim *m, __u64 now, bool get, int op, int reas
 			sim_insert(m, &k, 1);
 	} else if (!get) {
 		flags |= model_put(&m->s, op, reason, ret, usage);
-		flags |= slot_put(sim_lookup(m, &k), pairing, k.owner, now, m->s.ts_first, &age,
+		flags |= slot_put(sim_lookup(m, &k), pairing, k.owner, now, m->s.session_seen, &age,
 				  &act) & (flags & FL_UNDERFLOW ? ~FL_NO_GET : ~0u);
 		if (act == SLOT_CREATE)
 			sim_insert(m, &k, -1);
@@ -158,6 +158,7 @@ static inline __u32 sim_ref(struct sim *m, __u64 now, bool get, int op, int reas
 		sim_delete(m, &k);
 	if (rule_per_task((int)pairing) && (!get || ret == 0))
 		task_held_move(st, SIM_DEV, get, now);
+	session_seen_by(&m->s, get, reason, ret);
 	model_sync(&m->s, usage);
 	return flags;
 }

@@ -50,7 +50,7 @@ static __u32 put(struct sim *m, int op, int reason, __u32 tid)
 	return ref(m, false, op, reason, tid, 0);
 }
 
-enum { R_REGION, R_ENABLE, R_DISABLE, R_ENTRY, R_EXIT, R_REGISTER, R_UNREGISTER, R_SRIOV };
+enum { R_REGION, R_ENABLE, R_DISABLE, R_ENTRY, R_EXIT, R_REGISTER, R_UNREGISTER, R_SRIOV, R_RESET_ };
 #define IOCTL (-1)
 
 static void test_pairings(void **state)
@@ -119,14 +119,21 @@ static void test_put_without_get(void **state)
 	struct sim m;
 
 	(void)state;
-	sim_init(&m, 2, 2);
-	/* within 100 ms of first sight the get may predate tracing */
+	sim_init(&m, 3, 3);
+	/* the task may have been in that call when tracing began, however long ago */
+	m.now += 10000 * MS;
 	assert_int_equal(put(&m, OP_PUT, R_REGION, 11), FL_INCONCLUSIVE);
-	m.now += 200 * MS;
+	/* once it finished a call of that pairing under tracing, it is certain */
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 11), 0);
+	assert_int_equal(put(&m, OP_PUT, IOCTL, 11), 0);
 	assert_int_equal(put(&m, OP_PUT, IOCTL, 11), FL_NO_GET);
+	/* and for every task once tracing saw the session open */
+	assert_int_equal(put(&m, OP_PUT, R_REGION, 12), FL_INCONCLUSIVE);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 10), 0);
+	assert_int_equal(put(&m, OP_PUT, R_REGION, 13), FL_NO_GET);
 	/* an open session's reference may always predate tracing */
-	m.usage = m.s.model = 1;
-	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 10), FL_INCONCLUSIVE);
+	m.usage = 1;
+	assert_int_equal(put(&m, OP_PUT, R_RESET_, 10), FL_INCONCLUSIVE);
 }
 
 static void test_underflow(void **state)

@@ -66,11 +66,47 @@ static void test_tree(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/* A group-mode holder (group fd + device fd), a cdev holder, and a bystander. */
+static void test_holders(void **state)
+{
+	char root[] = "/tmp/holders-test.XXXXXX", p[1024];
+	struct holder h[8];
+	int n;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(p, sizeof(p),
+		 "cd %s && mkdir -p sys/bus/pci/devices/0000:00:05.0/vfio-dev/vfio3 "
+		 "sys/kernel/iommu_groups/7 proc/100/fd proc/200/fd proc/300/fd && "
+		 "ln -s ../../../kernel/iommu_groups/7 sys/bus/pci/devices/0000:00:05.0/iommu_group && "
+		 "ln -s /dev/vfio/noiommu-7 proc/100/fd/3 && ln -s 'anon_inode:[vfio-device]' proc/100/fd/4 && "
+		 "echo qemu >proc/100/comm && ln -s /dev/vfio/devices/vfio3 proc/200/fd/5 && "
+		 "echo vmm >proc/200/comm && ln -s /dev/vfio/noiommu-7 proc/300/fd/3 && echo idle >proc/300/comm",
+		 root);
+	assert_int_equal(system(p), 0);
+	snprintf(p, sizeof(p), "%s/sys", root);
+	{
+		char proc[512];
+
+		snprintf(proc, sizeof(proc), "%s/proc", root);
+		n = vfio_holders(p, proc, "0000:00:05.0", h, 8);
+	}
+	assert_int_equal(n, 2);	/* 300 holds the group, not a device */
+	for (int i = 0; i < n; i++) {
+		assert_true(h[i].pid == 100 || h[i].pid == 200);
+		assert_string_equal(h[i].comm, h[i].pid == 100 ? "qemu" : "vmm");
+		assert_int_equal(h[i].cdev, h[i].pid == 200);
+	}
+	snprintf(p, sizeof(p), "rm -rf %s", root);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bdf),
 		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_holders),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
