@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the vfiopm test kernel from Debian's linux-source-6.12.
 #
-#   scripts/build-kernel.sh [--unpatched] [--status]
+#   scripts/build-kernel.sh [--unpatched | --bug NAME] [--status]
 #
 # Extracts /usr/src/linux-source-6.12.tar.xz, applies kernel/patches/series
 # (unless --unpatched), merges kernel/config/vfiopm.config onto tinyconfig and
@@ -12,16 +12,24 @@
 # counts as built only when it has every product it promises (bzImage, vmlinux
 # with a .BTF section, Module.symvers, the kselftest binary): an incomplete one
 # is rebuilt. --status builds nothing: it prints the entry and what it lacks,
-# and exits 0 only when it is complete.
+# and exits 0 only when it is complete. --bug NAME builds a test-only variant:
+# the patched tree with tests/kernel-bugs/NAME.patch on top (a bug injected in
+# vfio-pci), rebuilt incrementally from a copy of the cached patched tree.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
-variant=patched status=
+variant=patched status= bug=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--unpatched) variant=unpatched ;;
+	--bug)
+		bug=${2:?--bug wants a name from tests/kernel-bugs/}
+		[ -f "$top/tests/kernel-bugs/$bug.patch" ] ||
+			die "no such bug: tests/kernel-bugs/$bug.patch (have: $(cd "$top/tests/kernel-bugs" && ls *.patch | sed 's/\.patch$//' | tr '\n' ' '))"
+		variant=bug-$bug
+		shift ;;
 	--status) status=1 ;;
 	-h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option: $1 (try --help)" ;;
@@ -39,7 +47,7 @@ srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 key_input() {
 	echo "abi=$build_abi src=$srcver variant=$variant"
 	cat "$top/kernel/config/vfiopm.config"
-	if [ "$variant" = patched ]; then
+	if [ "$variant" != unpatched ]; then
 		cat "$top/kernel/patches/series"
 		while read -r p; do
 			case "$p" in '' | '#'*) continue ;; esac
@@ -47,7 +55,7 @@ key_input() {
 		done <"$top/kernel/patches/series"
 	fi
 }
-key=$(key_input | sha256sum | cut -c1-16)
+key=$( (key_input; [ -z "$bug" ] || cat "$top/tests/kernel-bugs/$bug.patch") | sha256sum | cut -c1-16)
 out="$VFIOPM_CACHE/kernel-$variant-$key"
 
 # The products a cache entry promises to the VM tiers.
@@ -55,7 +63,7 @@ products() {
 	echo "linux/arch/x86/boot/bzImage"
 	echo "linux/vmlinux"
 	echo "linux/Module.symvers"
-	[ "$variant" = unpatched ] || echo "$selftest_rel"
+	[ "$variant" != patched ] || echo "$selftest_rel"
 }
 selftest_rel=linux/tools/testing/selftests/vfio/vfio_low_power_test
 
@@ -105,6 +113,33 @@ tmp="$out.tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp"
 t0=$(date +%s)
+
+# The build is complete only with every product: then it becomes the entry.
+finish() {
+	local lacks t1
+	lacks=$(missing_products "$tmp")
+	[ -z "$lacks" ] || die "kernel ($variant) build did not produce: $(echo $lacks); log: $tmp/build.log"
+	t1=$(date +%s)
+	echo "$((t1 - t0))" >"$tmp/build-seconds"
+	touch "$tmp/.done"
+	rm -rf "$out"
+	mv "$tmp" "$out"
+	log "kernel ($variant) built in $((t1 - t0)) s: $out"
+	echo "$out"
+	exit 0
+}
+
+if [ -n "$bug" ]; then
+	base=$("$0" | tail -n 1) || die "the patched kernel, the base of --bug $bug, did not build"
+	log "copying the patched tree for the $bug variant"
+	cp -a "$base/linux" "$tmp/linux"
+	(cd "$tmp/linux" && git apply --whitespace=error-all "$top/tests/kernel-bugs/$bug.patch") ||
+		die "tests/kernel-bugs/$bug.patch does not apply"
+	log "building kernel ($variant) incrementally; log in $tmp/build.log"
+	make -C "$tmp/linux" -j"$(nproc)" bzImage vmlinux modules >"$tmp/build.log" 2>&1 ||
+		{ tail -n 40 "$tmp/build.log" >&2; die "kernel build failed; full log: $tmp/build.log"; }
+	finish
+fi
 
 log "extracting $(basename "$tarball") ($srcver)"
 tar -xf "$tarball" -C "$tmp"
@@ -156,13 +191,4 @@ if [ "$variant" = patched ]; then
 	fi
 fi
 
-lacks=$(missing_products "$tmp")
-[ -z "$lacks" ] || die "kernel ($variant) build did not produce: $(echo $lacks); log: $tmp/build.log"
-
-t1=$(date +%s)
-echo "$((t1 - t0))" >"$tmp/build-seconds"
-touch "$tmp/.done"
-rm -rf "$out"
-mv "$tmp" "$out"
-log "kernel ($variant) built in $((t1 - t0)) s: $out"
-echo "$out"
+finish

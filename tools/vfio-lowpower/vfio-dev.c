@@ -99,3 +99,13 @@ int vfio_dev_config_read(const struct vfio_dev *d, uint16_t *vendor)
 {
 	return pread(d->fd, vendor, 2, d->config) == 2 ? 0 : -errno;
 }
+
+int vfio_dev_rom_write(const struct vfio_dev *d)
+{
+	struct vfio_region_info rom = { .argsz = sizeof(rom), .index = VFIO_PCI_ROM_REGION_INDEX };
+	uint16_t zero = 0;
+
+	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &rom))
+		return -errno;
+	return pwrite(d->fd, &zero, sizeof(zero), (off_t)rom.offset) == sizeof(zero) ? 0 : -errno;
+}

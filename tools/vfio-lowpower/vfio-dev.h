@@ -21,5 +21,7 @@ void vfio_dev_close(struct vfio_dev *d);
 int vfio_dev_feature(const struct vfio_dev *d, __u32 feature, const void *data, size_t len);
 /* The vendor ID through the config region (resumes the device): 0 or -errno. */
 int vfio_dev_config_read(const struct vfio_dev *d, uint16_t *vendor);
+/* A write to the ROM region, which vfio-pci refuses: the error path of a region access. */
+int vfio_dev_rom_write(const struct vfio_dev *d);
 
 #endif

@@ -50,6 +50,9 @@ static const char doc[] =
 "  wait-wake      wait for the wakeup eventfd and print its count\n"
 "  sleep:MS       sleep MS milliseconds\n"
 "  read-loop:N    N config reads as fast as possible, prints ops/s\n"
+"  rom-write      a write to the ROM region, which vfio-pci refuses (EINVAL):\n"
+"                 the error path of a region access; the step succeeds when\n"
+"                 the kernel refuses it\n"
 "\n"
 "EXAMPLES:\n"
 "  vfio-lowpower 0000:00:02.0 entry wait-d3 read wait-d3 exit\n"
@@ -188,6 +191,9 @@ static int step(struct device *d, const char *s)
 		}
 	} else if (!strncmp(s, "sleep:", 6)) {
 		ret = usleep(atoi(s + 6) * 1000) ? -errno : 0;
+	} else if (!strcmp(s, "rom-write")) {
+		ret = vfio_dev_rom_write(&d->v);
+		ret = ret == -EINVAL ? 0 : ret ? ret : -EPROTO;	/* accepted would be wrong */
 	} else if (!strncmp(s, "read-loop:", 10)) {
 		return read_loop(d, atol(s + 10));
 	} else {
