@@ -6,7 +6,11 @@
                                     BUG: region-leak or region-double-put)
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import trace_records  # noqa: E402
 
 out, bdf, bug = sys.argv[1], sys.argv[2], sys.argv[3]
 failed = False
@@ -18,31 +22,19 @@ def tap(ok, name):
     failed |= not ok
 
 
-def read(name):
-    try:
-        return open(f"{out}/{name}").read().strip()
-    except OSError:
-        return ""
+def read(name, default=""):
+    return trace_records.read(out, name) or default
 
 
 def records(name):
-    recs = []
-    for line in read(name).splitlines():
-        try:
-            recs.append(json.loads(line))
-        except ValueError:
-            pass
-    return recs
-
-
-def flagged(recs):
-    return [r for r in recs if r.get("type") == "flag" or
-            set(r.get("flags", "").split(",")) - {"", "get-before-trace"}]
+    return trace_records.records(out, name)
 
 
 def summary(recs):
-    s = [r for r in recs if r.get("type") == "summary" and r.get("final") and r.get("dev") == bdf]
-    return s[0] if s else {}
+    return trace_records.summary(recs, bdf)
+
+
+flagged = trace_records.flagged
 
 
 # the bug path not taken: nothing to find

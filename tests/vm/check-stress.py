@@ -10,7 +10,11 @@ injected fault is flagged with device, pairing, task and call site. The last
 line, a comment, gives the false-flag and miss counts.
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import trace_records  # noqa: E402
 
 out, bdf, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 failed = False
@@ -25,31 +29,18 @@ def tap(ok, name):
 
 
 def read(name, default=""):
-    try:
-        return open(f"{out}/{name}").read().strip()
-    except OSError:
-        return default
+    return trace_records.read(out, name) or default
 
 
 def records(name):
-    recs = []
-    for line in read(f"{name}.jsonl").splitlines():
-        try:
-            recs.append(json.loads(line))
-        except ValueError:
-            recs.append({"type": "bad-json", "line": line[:80]})
-    return recs
-
-
-def flagged(recs):
-    """flag records and flagged events (a get made before tracing is no flag)"""
-    return [r for r in recs if r.get("type") == "flag" or
-            set(r.get("flags", "").split(",")) - {"", "get-before-trace"}]
+    return trace_records.records(out, f"{name}.jsonl")
 
 
 def summary(recs):
-    s = [r for r in recs if r.get("type") == "summary" and r.get("final") and r.get("dev") == bdf]
-    return s[0] if s else {}
+    return trace_records.summary(recs, bdf)
+
+
+flagged = trace_records.flagged
 
 
 def workload(name):

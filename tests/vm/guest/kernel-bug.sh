@@ -26,18 +26,8 @@ one_case() {	# one_case NAME STEP...
 	shift
 	echo "case $name" >>"$out/progress"
 	wait_state D3hot 15
-	echo 0 >"$t/tracing_on"
-	echo 4096 >"$t/buffer_size_kb"
-	echo >"$t/trace"
-	echo 1 >"$t/events/vfio/enable"
-	echo 1 >"$t/events/vfio_pci/enable"
-	$tool --json --fail-on-imbalance --stacks >"$out/$name.jsonl" 2>"$out/$name.err" &
-	tpid=$!
-	i=0
-	while ! grep -q '"type":"start"' "$out/$name.jsonl" 2>/dev/null && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	record_vfio_events 4096
+	start_tracer "$out/$name.jsonl" "$out/$name.err" --json --fail-on-imbalance --stacks
 	sleep 0.3	# past the start-up sampling of the count
 	echo 1 >"$t/tracing_on"
 	$lp "$VFIOPM_BDF" "$@" >"$out/$name.lp" 2>&1

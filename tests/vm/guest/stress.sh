@@ -16,7 +16,6 @@
 #   NAME.dmesg              the fault module's own report (fault runs)
 set -u
 runs=$1 secs=$2 ko=$3
-tool=tools/vfiopm-trace/vfiopm-trace
 stress=tools/vfio-lowpower/vfio-stress
 t=/sys/kernel/tracing
 dev=/sys/bus/pci/devices/$VFIOPM_BDF
@@ -37,18 +36,8 @@ one_run() {	# one_run NAME [FAULT]
 	name=$1 fault=${2:-}
 	echo "run $name" >>"$out/progress"
 	wait_state D3hot 15
-	echo 0 >"$t/tracing_on"
-	echo 16384 >"$t/buffer_size_kb"
-	echo >"$t/trace"
-	echo 1 >"$t/events/vfio/enable"
-	echo 1 >"$t/events/vfio_pci/enable"
-	$tool --json --fail-on-imbalance --stacks >"$out/$name.jsonl" 2>"$out/$name.err" &
-	tpid=$!
-	i=0
-	while ! grep -q '"type":"start"' "$out/$name.jsonl" 2>/dev/null && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	record_vfio_events 16384
+	start_tracer "$out/$name.jsonl" "$out/$name.err" --json --fail-on-imbalance --stacks
 	echo 1 >"$t/tracing_on"
 	# the extra put runs without the sysfs reader: that reader's own put could be
 	# the one the kernel refuses, which no vfio event shows (docs/testing.md)

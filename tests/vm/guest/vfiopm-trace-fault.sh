@@ -13,7 +13,6 @@
 #   lost      a tiny ring buffer cannot be tested here; see the host tier
 set -u
 ko=$1
-tool=tools/vfiopm-trace/vfiopm-trace
 lp=tools/vfio-lowpower/vfio-lowpower
 dev=/sys/bus/pci/devices/$VFIOPM_BDF
 out=$VFIOPM_OUT
@@ -21,13 +20,8 @@ out=$VFIOPM_OUT
 . tests/vm/guest/lib.sh
 start_tool() {
 	echo "case $1" >>"$out/progress"
-	$tool --json --fail-on-imbalance --stacks >"$out/$1.jsonl" 2>"$out/$1.err" &
-	pid=$!
-	i=0
-	while ! grep -q '"type":"start"' "$out/$1.jsonl" 2>/dev/null && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	start_tracer "$out/$1.jsonl" "$out/$1.err" --json --fail-on-imbalance --stacks
+	pid=$tpid
 }
 stop_tool() {
 	sleep 0.5
