@@ -93,30 +93,11 @@ static void sb(struct sbuf *b, const char *fmt, ...)
 		b->len += (size_t)r;
 }
 
-/* JSON string body: kernel names are ASCII, but escape anyway. */
+/* A JSON string: kernel names are ASCII, but escape anyway. */
 static void sb_str(struct sbuf *b, const char *s)
 {
-	sb(b, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			sb(b, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			sb(b, "\\u%04x", c);
-		else
-			sb(b, "%c", c);
-	}
-	sb(b, "\"");
-}
-
-void json_str(FILE *f, const char *s)
-{
-	char buf[512];
-	struct sbuf b = { buf, sizeof(buf), 0 };
-
-	sb_str(&b, s);
-	fputs(buf, f);
+	if (b->len < b->n)
+		b->len += json_escape(b->p + b->len, b->n - b->len, s);
 }
 
 static bool is_stock_state(const struct event *e)

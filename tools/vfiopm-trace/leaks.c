@@ -99,7 +99,7 @@ void leak_scan(__u64 now)
 
 static void report_held(const char *bdf, int low, const struct sysfs_state *ss)
 {
-	struct holder h[16];
+	struct vfio_holder h[16];
 	int nh = vfio_holders("/sys", "/proc", bdf, h, 16);
 	int on = !strcmp(ss->control, "on"), explained = (nh > 0) + on;
 

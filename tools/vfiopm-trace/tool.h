@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#include "json.h"		/* json_str, json_escape (../lib) */
 #include "vfiopm-trace.h"
 
 /* format.c */
@@ -22,7 +23,6 @@ void flags_str(__u32 flags, char *buf, size_t n);
 /* One event as a JSON line (docs/json.md) or a live-view line; site may be NULL. */
 int format_json(const struct event *e, const char *site, char *buf, size_t n);
 int format_live(const struct event *e, const char *site, __u64 t0, char *buf, size_t n);
-void json_str(FILE *f, const char *s);
 
 /* stats.c */
 struct samples {
@@ -64,14 +64,8 @@ struct sysfs_state {
 };
 int read_sysfs_state(const char *root, const char *bdf, struct sysfs_state *st);
 
-/* holders.c: processes holding a vfio-pci device open */
-struct holder {
-	int pid;
-	bool cdev;		/* through /dev/vfio/devices/vfioN, else the group */
-	char comm[COMM_LEN];
-};
-/* holders of bdf (sysfs under root, procfs at proc), at most max; -1 if proc is unreadable */
-int vfio_holders(const char *root, const char *proc, const char *bdf, struct holder *h, int max);
+/* ../lib/vfio-holders.c: processes holding a vfio-pci device open */
+#include "vfio-holders.h"
 
 /* probe.c: what the running kernel lets us attach, by BTF and tracefs */
 struct probe {

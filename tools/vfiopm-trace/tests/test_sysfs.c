@@ -70,7 +70,7 @@ static void test_tree(void **state)
 static void test_holders(void **state)
 {
 	char root[] = "/tmp/holders-test.XXXXXX", p[1024];
-	struct holder h[8];
+	struct vfio_holder h[8];
 	int n;
 
 	(void)state;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tool.h"
+#include "vfio-holders.h"
 
 /* The group number and cdev name of bdf, from sysfs under root ("" if none). */
 static void device_nodes(const char *root, const char *bdf, char *group, size_t gl,
@@ -75,7 +75,7 @@ static int fd_kinds(const char *proc, const char *pid, const char *group, const 
 	return kinds;
 }
 
-int vfio_holders(const char *root, const char *proc, const char *bdf, struct holder *h, int max)
+int vfio_holders(const char *root, const char *proc, const char *bdf, struct vfio_holder *h, int max)
 {
 	char group[32], cdev[32], path[512];
 	struct dirent *d;
