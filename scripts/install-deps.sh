@@ -12,8 +12,8 @@ packages=(
 	libcmocka-dev libclang-rt-14-dev
 	# test kernel: source, build tools, BTF
 	linux-source-6.12 bc bison flex libssl-dev dwarves xz-utils cpio python3 python3-ply
-	# test VM
-	qemu-system-x86 busybox-static
+	# test VM, and the SSDT of its D3cold slot
+	qemu-system-x86 busybox-static acpica-tools
 	# tracing front ends used by tests and recipes
 	bpftrace linux-perf trace-cmd
 	# stock kernels for the fallback matrix

@@ -23,6 +23,9 @@
 #   --modules DIR     .ko files and a load.list (one file name per line, in load
 #                     order) to insmod before mounting the root (stock kernels)
 #   --iommu           add an emulated Intel IOMMU (stock kernels: no noiommu)
+#   --d3cold          give the device's slot power resources (_PR0/_PR3, the SSDT
+#                     scripts/vm/d3cold.asl, compiled with iasl), so that the
+#                     idle device goes to D3cold; without it, D3hot is the deepest
 #   --append ARGS     extra kernel command line
 #   --mem MB          guest memory (default 1024)
 #   --smp N           guest CPUs (default 2)
@@ -41,8 +44,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
-usage() { sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; }
-kernel= timeout_s=300 out= modules= iommu=0 append= mem=1024 smp=2 console=0 tcg_thread=${VFIOPM_TCG_THREAD:-single}
+usage() { sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; }
+kernel= timeout_s=300 out= modules= iommu=0 d3cold=0 append= mem=1024 smp=2 console=0 tcg_thread=${VFIOPM_TCG_THREAD:-single}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2:?}; shift ;;
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--out) out=${2:?}; shift ;;
 	--modules) modules=${2:?}; shift ;;
 	--iommu) iommu=1 ;;
+	--d3cold) d3cold=1 ;;
 	--append) append=${2:?}; shift ;;
 	--mem) mem=${2:?}; shift ;;
 	--smp) smp=${2:?}; shift ;;
@@ -126,8 +130,21 @@ qemu_args=(-M q35 -accel "tcg,thread=$tcg_thread" -m "$mem" -smp "$smp" -no-rebo
 	-virtfs "local,path=$top,mount_tag=project,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$out,mount_tag=vfiopmout,security_model=none,multidevs=remap"
 	-virtfs "local,path=$VFIOPM_CACHE,mount_tag=cache,security_model=none,readonly=on,multidevs=remap"
-	-device e1000e,netdev=n0 -netdev user,id=n0,restrict=on)
+	-device e1000e,netdev=n0,addr=0x5 -netdev user,id=n0,restrict=on)
 [ "$iommu" = 0 ] || qemu_args=(-device intel-iommu "${qemu_args[@]}")
+if [ "$d3cold" = 1 ]; then
+	# compiled once per source into the cache (the SSDT names slot 5: addr=0x5 above)
+	asl=$top/scripts/vm/d3cold.asl
+	aml=$VFIOPM_CACHE/d3cold-$(sha256sum "$asl" | cut -c1-16).aml
+	if [ ! -s "$aml" ]; then
+		command -v iasl >/dev/null ||
+			{ echo "vfiopm: error: iasl not found: run scripts/install-deps.sh (package acpica-tools)" >&2; exit 2; }
+		mkdir -p "$VFIOPM_CACHE"
+		iasl -p "$out/d3cold" "$asl" >"$out/iasl.log" 2>&1 && mv "$out/d3cold.aml" "$aml" ||
+			{ echo "vfiopm: error: $asl does not compile: $out/iasl.log" >&2; exit 2; }
+	fi
+	qemu_args+=(-acpitable "file=$aml")
+fi
 
 t0=$(date +%s.%N)
 set +e

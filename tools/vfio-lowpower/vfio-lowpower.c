@@ -45,7 +45,7 @@ static const char doc[] =
 "  entry-wakeup   LOW_POWER_ENTRY_WITH_WAKEUP with a new eventfd\n"
 "  exit           LOW_POWER_EXIT\n"
 "  read           read the vendor ID through the config region (wakes the device)\n"
-"  wait-d3        wait until sysfs power_state is D3hot\n"
+"  wait-d3        wait until sysfs power_state is D3hot or D3cold\n"
 "  wait-d0        wait until sysfs power_state is D0\n"
 "  wait-wake      wait for the wakeup eventfd and print its count\n"
 "  sleep:MS       sleep MS milliseconds\n"
@@ -125,12 +125,14 @@ static int config_read(struct device *d, uint16_t *vendor)
 	return vfio_dev_config_read(&d->v, vendor);
 }
 
+/* Until power_state reads want, or starts with it when want is "D3" (D3hot or D3cold). */
 static int wait_state(const char *want)
 {
+	size_t n = strcmp(want, "D3") ? sizeof("D3cold") : 2;
 	char state[16];
 
 	for (int ms = 0; ms <= env.timeout_ms; ms++) {
-		if (sysfs_power_state(state, sizeof(state)) == 0 && !strcmp(state, want))
+		if (sysfs_power_state(state, sizeof(state)) == 0 && !strncmp(state, want, n))
 			return 0;
 		usleep(1000);
 	}
@@ -176,7 +178,7 @@ static int step(struct device *d, const char *s)
 			return 0;
 		}
 	} else if (!strcmp(s, "wait-d3") || !strcmp(s, "wait-d0")) {
-		ret = wait_state(s[6] == '3' ? "D3hot" : "D0");
+		ret = wait_state(s[6] == '3' ? "D3" : "D0");
 	} else if (!strcmp(s, "wait-wake")) {
 		struct pollfd p = { .fd = d->efd, .events = POLLIN };
 
