@@ -14,6 +14,7 @@
 #include "vfiopm-trace.h"
 #include "vfiopm-balance.h"
 
+#define PCI_D3COLD	4	/* pci_power_t, as in VFIOPM_DSTATES */
 #define RPM_ASYNC	0x01
 #define RPM_GET_PUT	0x04
 
@@ -494,7 +495,9 @@ static __always_inline u64 resumed(struct dev_state *s, u64 id, u64 now)
 	if (s->suspended && s->ts_suspend) {
 		res = now - s->ts_suspend;
 		s->lowpower_ns += res;
-		hist_add(id, H_RESIDENCY, res);
+		if (s->dstate == PCI_D3COLD)
+			s->d3cold_ns += res;
+		hist_add(id, s->dstate == PCI_D3COLD ? H_RESIDENCY_D3COLD : H_RESIDENCY, res);
 	}
 	s->suspended = 0;
 	s->ts_suspend = 0;
@@ -794,6 +797,8 @@ int BPF_PROG(pci_pm_runtime_suspend, struct device *dev, int ret)
 	else
 		lat = now - s->ts_suspend;	/* D3 transition after vfio's callback */
 	s->dstate = BPF_CORE_READ(pdev, current_state);
+	if (s->dstate == PCI_D3COLD)
+		s->d3cold_suspends++;
 	if (!task_wanted() && !stock_mode)
 		return 0;
 	e = ev_open(s, dev, EV_RUNTIME_SUSPEND, usage_of(dev));

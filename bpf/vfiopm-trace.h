@@ -46,8 +46,9 @@ enum pm_op { OP_RESUME_AND_GET, OP_GET_NORESUME, OP_PUT, OP_PUT_NOIDLE };
 enum hist_kind {
 	H_RESUME,	/* wake request (get) to get returned, device resumed */
 	H_SUSPEND,	/* last put to the end of the driver's suspend */
-	H_RESIDENCY,	/* suspended to resumed */
+	H_RESIDENCY,	/* suspended to resumed, in D3hot (or any state but D3cold) */
 	H_WAKE_EXIT,	/* runtime resume to low-power exit (wake) */
+	H_RESIDENCY_D3COLD,	/* suspended to resumed, in D3cold */
 	H_MAX,
 };
 
@@ -107,6 +108,8 @@ struct dev_state {
 	__u64 ts_resume;	/* last runtime resume */
 	__u64 ts_wake_req;	/* get that had to resume the device */
 	__u64 lowpower_ns;	/* total time suspended */
+	__u64 d3cold_ns;	/* of which in D3cold */
+	__u64 d3cold_suspends;	/* suspends that reached D3cold */
 	__u64 ts_last_suspend;	/* last runtime suspend, kept across resumes */
 	__u64 session_mark;	/* a suspend found the session's reference held */
 	__u64 config_puts;	/* sysfs config readers' puts (their get is invisible, F4) */

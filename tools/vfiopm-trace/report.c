@@ -434,14 +434,14 @@ void print_summary(bool final)
 		scan_foreign(10000000ULL, true);
 	check_lost();
 	if (!env.json)
-		printf("\n%-12s %8s %8s %7s %9s %9s %9s %6s %7s %6s %9s %9s %5s %7s\n",
-		       "DEVICE", "SUSPENDS", "RESUMES", "LOWPWR%", "RES_P50us", "RES_P99us",
+		printf("\n%-12s %8s %8s %7s %7s %9s %9s %9s %6s %7s %6s %9s %9s %5s %7s\n",
+		       "DEVICE", "SUSPENDS", "RESUMES", "LOWPWR%", "D3COLD%", "RES_P50us", "RES_P99us",
 		       "RES_MAXus", "WAKES", "ENTRIES", "EXITS", "GETS", "PUTS", "REFS", "FLAGGED");
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		struct sysfs_state ss;
 		struct dev_user *du;
-		__u64 lp, p50 = 0, p99 = 0, pmax = 0;	/* resume latency, ns */
-		double lp_pct;
+		__u64 lp, d3cold, cur, p50 = 0, p99 = 0, pmax = 0;	/* resume latency, ns */
+		double lp_pct, d3cold_pct;
 		int refs, foreign;
 
 		key = next;
@@ -449,8 +449,11 @@ void print_summary(bool final)
 		if (bpf_map_lookup_elem(fd, &key, &s) || !s.watched)
 			continue;
 		du = dev_user(s.name);
-		lp = s.lowpower_ns + (s.suspended && s.ts_suspend ? now - s.ts_suspend : 0);
+		cur = s.suspended && s.ts_suspend ? now - s.ts_suspend : 0;	/* still suspended */
+		lp = s.lowpower_ns + cur;
+		d3cold = s.d3cold_ns + (s.dstate == 4 ? cur : 0);
 		lp_pct = elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0;
+		d3cold_pct = elapsed ? 100.0 * (double)d3cold / (double)elapsed : 0.0;
 		if (du->resume.n) {	/* from the events seen */
 			p50 = samples_pct(&du->resume, 50);
 			p99 = samples_pct(&du->resume, 99);
@@ -488,15 +491,17 @@ void print_summary(bool final)
 			printf("{\"type\":\"summary\",\"dev\":");
 			json_str(stdout, s.name);
 			printf(",\"final\":%s,\"elapsed_ns\":%llu,\"suspends\":%llu,\"resumes\":%llu,"
-			       "\"lowpower_pct\":%.2f,\"resume_p50_ns\":%llu,\"resume_p99_ns\":%llu,"
+			       "\"lowpower_pct\":%.2f,\"d3hot_pct\":%.2f,\"d3cold_pct\":%.2f,"
+			       "\"d3cold_suspends\":%llu,\"resume_p50_ns\":%llu,\"resume_p99_ns\":%llu,"
 			       "\"resume_max_ns\":%llu,\"wakes\":%llu,\"entries\":%llu,\"exits\":%llu,"
 			       "\"gets\":%llu,\"puts\":%llu,\"outstanding\":%d,\"flagged\":%lu,"
 			       "\"foreign_gets\":%lu,\"foreign_puts\":%lu,\"config_puts\":%llu,"
 			       "\"usage_count\":%d,\"power_state\":",
 			       final ? "true" : "false", (unsigned long long)elapsed,
 			       (unsigned long long)s.suspends, (unsigned long long)s.resumes,
-			       lp_pct, (unsigned long long)p50, (unsigned long long)p99,
-			       (unsigned long long)pmax,
+			       lp_pct, lp_pct - d3cold_pct, d3cold_pct,
+			       (unsigned long long)s.d3cold_suspends, (unsigned long long)p50,
+			       (unsigned long long)p99, (unsigned long long)pmax,
 			       (unsigned long long)s.wakes, (unsigned long long)s.entries,
 			       (unsigned long long)s.exits, (unsigned long long)s.gets,
 			       (unsigned long long)s.puts, refs, du->flagged,
@@ -505,10 +510,10 @@ void print_summary(bool final)
 			json_str(stdout, ss.power_state);
 			printf(",\"lost\":%llu}\n", (unsigned long long)lost_seen);
 		} else {
-			printf("%-12s %8llu %8llu %7.2f %9.1f %9.1f %9.1f %6llu %7llu %6llu %9llu %9llu "
-			       "%5d %7lu\n",
+			printf("%-12s %8llu %8llu %7.2f %7.2f %9.1f %9.1f %9.1f %6llu %7llu %6llu %9llu "
+			       "%9llu %5d %7lu\n",
 			       s.name, (unsigned long long)s.suspends, (unsigned long long)s.resumes,
-			       lp_pct, (double)p50 / 1e3, (double)p99 / 1e3, (double)pmax / 1e3,
+			       lp_pct, d3cold_pct, (double)p50 / 1e3, (double)p99 / 1e3, (double)pmax / 1e3,
 			       (unsigned long long)s.wakes,
 			       (unsigned long long)s.entries, (unsigned long long)s.exits,
 			       (unsigned long long)s.gets, (unsigned long long)s.puts, refs,
