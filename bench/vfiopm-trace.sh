@@ -17,12 +17,18 @@
 #
 #   bench/vfiopm-trace.sh [READS [ROUNDS]]   default 20000 reads per loop, 5 rounds
 #   bench/vfiopm-trace.sh --report DIR READS the tables again from a run's results
+#   VFIOPM_TRACE_BASELINE=DIR                also run DIR/vfiopm-trace (an earlier
+#                                            build, DIR under the project tree so the
+#                                            guest sees it) as config vfiopm-trace-base
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 configs="none bpf-empty vfiopm-trace vfiopm-trace-all vfiopm-trace-json vfiopm-trace-json-no-rw bpftrace-print bpftrace-count"
+base_dir=${VFIOPM_TRACE_BASELINE:-}
+[ -n "$base_dir" ] && configs="$configs vfiopm-trace-base vfiopm-trace-json-base"
 if [ "${1:-}" = --guest ]; then
-	reads=$2 rounds=$3
+	reads=$2 rounds=$3 base_dir=${4:-}
+	[ -n "$base_dir" ] && configs="$configs vfiopm-trace-base vfiopm-trace-json-base"
 	tool=tools/vfiopm-trace/vfiopm-trace
 	lp=tools/vfio-lowpower/vfio-lowpower
 	o=$VFIOPM_OUT
@@ -59,6 +65,8 @@ if [ "${1:-}" = --guest ]; then
 		vfiopm-trace-json-no-rw) traced "$1" '"type":"start"' "$tool" --json --no-rw ;;
 		bpftrace-print) traced "$1" Attaching bpftrace -e "$bt_pm"' { printf("%llu %s %d %s %d %d %d %d\n", nsecs, comm, tid, str(args->dev), args->usage_count, args->op, args->reason, args->ret); }' ;;
 		bpftrace-count) traced "$1" Attaching bpftrace -e "$bt_pm"' { @[probe, args->reason] = count(); }' ;;
+		vfiopm-trace-base) traced "$1" TIME "$base_dir/vfiopm-trace" ;;
+		vfiopm-trace-json-base) traced "$1" '"type":"start"' "$base_dir/vfiopm-trace" --json ;;
 		esac
 	}
 	: >"$o/results"
@@ -98,7 +106,7 @@ else
 	make -s -C "$top/tools/vfiopm-trace" && make -s -C "$top/tools/vfio-lowpower" || exit 1
 	out=$(mktemp -d /tmp/vfiopm-bench-trace.XXXXXX)
 	"$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" --timeout 2400 \
-		--out "$out" -- bench/vfiopm-trace.sh --guest "$reads" "$rounds" >/dev/null || exit 1
+		--out "$out" -- bench/vfiopm-trace.sh --guest "$reads" "$rounds" "${base_dir#"$top"/}" >/dev/null || exit 1
 fi
 echo "# $reads reads per loop, $(grep -c '^round' "$out/results") interleaved rounds; results in $out"
 python3 - "$out" "$reads" "$configs" <<'PY'

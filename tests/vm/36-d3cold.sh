@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# VM tier, patched kernel, a D3cold slot (scripts/vm-run.sh --d3cold): the
+# idle vfio-pci device goes to D3cold, vfiopm-status says it can reach it,
+# low-power and wake cycles work from D3cold, vfiopm-trace names D3cold and
+# finds the cycles balanced. The D3hot-only slot is every other VM tier's.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+vm_tier "D3cold VM tier"
+kdir=$(test_kernel) || { not_ok "patched test kernel builds"; exit 1; }
+require_trace_tools
+make -s -C "$top/tools/vfiopm-status" >/dev/null || { not_ok "vfiopm-status builds"; exit 1; }
+out=$(mktemp -d /tmp/vfiopm-d3cold.XXXXXX)
+vm_run "$out" "$kdir/linux/arch/x86/boot/bzImage" --d3cold --timeout 300 -- tests/vm/guest/d3cold.sh
+vm_require_ran
+check "the guest ran every step" grep -q '^done' "$out/progress"
+check "the idle device is in D3cold ($(cat "$out/idle-state"); firmware node $(cat "$out/fw-state"))" \
+	test "$(cat "$out/idle-state")" = D3cold
+check "low-power and wake cycles from D3cold: every step ok" grep -qx 'rc 0' "$out/lowpower.txt"
+python3 - "$out" <<'PY' || tap_failed=1
+import json, sys
+out = sys.argv[1]
+failed = False
+def tap(ok, text):
+    global failed
+    print(("ok - " if ok else "not ok - ") + text)
+    failed |= not ok
+try:
+    s = json.loads(open(f"{out}/status.json").read())
+except ValueError:
+    s = {}
+rc = open(f"{out}/status.rc").read().strip()
+tap(rc == "0" and s.get("verdict") == "can reach D3cold" and s.get("d3cold_possible") is True
+    and s.get("d3cold_power") is True and s.get("power_state") == "D3cold",
+    f"vfiopm-status: exit {rc}, \"{s.get('verdict')}\", power_state {s.get('power_state')}")
+recs = [json.loads(l) for l in open(f"{out}/cycle.jsonl") if l.startswith("{")]
+ev = [r for r in recs if r.get("type") == "event"]
+tap(any(r.get("event") == "pci_pm_runtime_suspend" and r.get("dstate") == "D3cold" for r in ev),
+    "vfiopm-trace: the suspend names D3cold")
+tap(any(r.get("event") == "vfio_pci_runtime_resume" and r.get("resumed_from") == "D3cold" for r in ev),
+    "vfiopm-trace: a resume from D3cold")
+tap(any(r.get("event") == "vfio_pci_wake_signal" for r in ev), "vfiopm-trace: the wake from D3cold signals the eventfd")
+summ = [r for r in recs if r.get("type") == "summary" and r.get("final")]
+rc = open(f"{out}/cycle.rc").read().strip()
+tap(rc == "0" and summ and summ[0].get("flagged") == 0 and summ[0].get("d3cold_suspends", 0) >= 2,
+    f"vfiopm-trace: exit {rc}, nothing flagged, D3cold residency counted "
+    f"({summ[0].get('d3cold_suspends') if summ else '?'} suspends to D3cold, "
+    f"{summ[0].get('d3cold_pct') if summ else '?'} % of the time)")
+sys.exit(1 if failed else 0)
+PY
+"$top/tools/vfiopm-check/vfiopm-check" "$out/cycle.jsonl" >"$out/check.txt" 2>&1
+v=$?
+check "vfiopm-check reads the D3cold cycles as balanced (exit $v)" test "$v" = 0
+cp "$out/status.txt" "$top/tests/logs/d3cold-status.txt" 2>/dev/null
+cp "$out/cycle.jsonl" "$top/tests/logs/d3cold-cycle.jsonl" 2>/dev/null
+exit $tap_failed

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Runs inside the test VM booted with scripts/vm-run.sh --d3cold (the slot
+# has _PR0/_PR3):
+#
+#   d3cold.sh
+#
+# Saves in $VFIOPM_OUT: idle-state (power_state once idle), status.json/.txt
+# and status.rc (vfiopm-status), cycle.jsonl and cycle.rc (vfiopm-trace --json
+# over a LOW_POWER_ENTRY cycle and a wake cycle), lowpower.txt (their steps).
+set -u
+st=tools/vfiopm-status/vfiopm-status
+lp=tools/vfio-lowpower/vfio-lowpower
+dev=/sys/bus/pci/devices/$VFIOPM_BDF
+out=$VFIOPM_OUT
+
+. tests/vm/guest/lib.sh
+
+wait_state D3cold 20
+cat "$dev/power_state" >"$out/idle-state"
+cat "$dev/firmware_node/power_state" >"$out/fw-state" 2>&1
+$st --json "$VFIOPM_BDF" >"$out/status.json" 2>&1
+echo $? >"$out/status.rc"
+$st "$VFIOPM_BDF" >"$out/status.txt" 2>&1
+start_tracer "$out/cycle.jsonl" "$out/cycle.err" --json --fail-on-imbalance
+$lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit entry-wakeup wait-d3 read wait-wake \
+	>"$out/lowpower.txt" 2>&1
+echo "rc $?" >>"$out/lowpower.txt"
+wait_state D3cold 20
+sleep 0.5
+kill -INT $tpid
+wait $tpid
+echo $? >"$out/cycle.rc"
+echo done >"$out/progress"
+exit 0
