@@ -46,18 +46,22 @@ void print_human(const struct dev_status *st, const struct verdict *v)
 			printf("    also: %s\n", v->reasons[i]);
 }
 
+/* "dev":...,"driver":...,"power_state":...,"runtime_status":...,"control":... */
+static void node_fields(const struct pm_node *n)
+{
+	static const char *const keys[] = { "dev", "driver", "power_state", "runtime_status", "control" };
+	const char *vals[] = { n->bdf, n->driver, n->power_state, n->runtime_status, n->control };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		printf("%s\"%s\":", i ? "," : "", keys[i]);
+		json_str(stdout, vals[i]);
+	}
+}
+
 static void node_json(const struct pm_node *n, bool with_power)
 {
-	printf("{\"dev\":");
-	json_str(stdout, n->bdf);
-	printf(",\"driver\":");
-	json_str(stdout, n->driver);
-	printf(",\"power_state\":");
-	json_str(stdout, n->power_state);
-	printf(",\"runtime_status\":");
-	json_str(stdout, n->runtime_status);
-	printf(",\"control\":");
-	json_str(stdout, n->control);
+	printf("{");
+	node_fields(n);
 	if (with_power)
 		printf(",\"d3cold_power\":%s", n->d3cold_power ? "true" : "false");
 	printf("}");
@@ -67,16 +71,8 @@ void print_json(const struct dev_status *st, const struct verdict *v)
 {
 	const struct pm_node *n = &st->self;
 
-	printf("{\"type\":\"status\",\"dev\":");
-	json_str(stdout, n->bdf);
-	printf(",\"driver\":");
-	json_str(stdout, n->driver);
-	printf(",\"power_state\":");
-	json_str(stdout, n->power_state);
-	printf(",\"runtime_status\":");
-	json_str(stdout, n->runtime_status);
-	printf(",\"control\":");
-	json_str(stdout, n->control);
+	printf("{\"type\":\"status\",");
+	node_fields(n);
 	printf(",\"runtime_usage\":%d,\"active_kids\":%d,\"runtime_active_ms\":%lld,"
 	       "\"runtime_suspended_ms\":%lld,\"d3cold_allowed\":%d,\"d3cold_power\":%s,"
 	       "\"d3cold_possible\":%s,\"can_sleep\":%s,\"verdict\":", st->usage, st->active_kids,
