@@ -5,8 +5,9 @@
  * session it belongs to closes: a close waits for every region access and
  * ioctl on the device to return, so none can still hold its reference. One
  * held longer than LEAK_LIVE_NS is a leak by age: the longest vfio calls
- * that hold one, a hot reset, take about a second. A later get of the same
- * pairing by the same task (double-get) is flagged on the event itself.
+ * that hold one, a hot reset, take about a second; at exit, one held over a
+ * second is. A later get of the same pairing by the same task (double-get)
+ * is flagged on the event itself.
  */
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,7 @@
 #include "vfiopm-rules.h"
 
 #define LEAK_LIVE_NS	5000000000ULL
+#define LEAK_EXIT_NS	1000000000ULL
 #define MAX_LEAKS	256
 
 /* a flagged reference: its slot and when the get was made */
@@ -85,6 +87,14 @@ static void walk(__u64 dev_id, __u64 before, __u64 now, const char *why)
 void leak_at_close(__u64 dev_id, __u64 close_ts)
 {
 	walk(dev_id, close_ts, close_ts, "still held when the session closed");
+}
+
+/* At exit: a per-task reference held over a second outlived its call. */
+void leak_at_exit(__u64 dev_id)
+{
+	__u64 now = now_ns();
+
+	walk(dev_id, now - LEAK_EXIT_NS, now, "held at exit, over 1 s");
 }
 
 void leak_scan(__u64 now)

@@ -180,7 +180,7 @@ int handle_event(void *ctx, void *data, size_t len)
 	}
 	if (e->flags & (FL_UNDERFLOW | FL_HELD_AT_SUSPEND))
 		foreign_count_finding(e->dev);
-	if (e->type == EV_PCI_PM_PUT && e->reason == VFIOPM_REASON_DISABLE)
+	if (e->type == EV_PCI_PM_PUT && e->reason == R_DISABLE)
 		leak_at_close(e->dev_id, e->ts);
 	if (env.summary && !is_flag(e->flags))
 		return 0;
@@ -337,7 +337,10 @@ static int task_refs_net(__u64 dev_id)
 	return net;
 }
 
-/* Outstanding references: leaks are per-task ones that outlived their call. */
+/*
+ * Outstanding references, counted; with report, listed, except those already
+ * flagged as leaks (leaks.c): their flag record names them.
+ */
 static int dev_outstanding(__u64 dev_id, bool report)
 {
 	/* only stock mode has task slots: spare full mode a second walk of the map */
@@ -349,7 +352,6 @@ static int dev_outstanding(__u64 dev_id, bool report)
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		char name[DEV_NAME_LEN], sitebuf[160];
 		const char *site;
-		bool leak;
 
 		key = next;
 		prev = &key;
@@ -363,37 +365,24 @@ static int dev_outstanding(__u64 dev_id, bool report)
 			task_net -= v.count;
 		}
 		n += v.count;
-		/* flagged live already: listed, not counted twice */
-		leak = (key.pairing == PAIR_IOCTL || key.pairing == PAIR_REGION) &&
-		       now - v.ts > 1000000000ULL && !leak_flagged(&key, v.ts);
-		if (!report)
+		if (!report || leak_flagged(&key, v.ts))
 			continue;
 		site = site_of_ips(v.ips, SITE_DEPTH, sitebuf, sizeof(sitebuf));
 		dev_name_of(key.dev_id, name);
-		if (leak) {
-			nflagged++;
-			dev_user(name)->flagged++;
-		}
 		if (env.json) {
-			printf("{\"type\":\"%s\",\"dev\":", leak ? "flag" : "outstanding");
+			printf("{\"type\":\"outstanding\",\"dev\":");
 			json_str(stdout, name);
-			if (leak)
-				printf(",\"flag\":\"leak\"");
 			printf(",\"pairing\":\"%s\",\"count\":%d,\"age_ns\":%llu,\"pid\":%d,\"comm\":",
 			       pairing_name(key.pairing), v.count,
 			       (unsigned long long)(now - v.ts), v.pid);
 			json_str(stdout, v.comm);
 			printf(",\"site\":");
 			json_str(stdout, site ? site : "?");
-			if (leak)
-				json_stack_ips(v.ips, SITE_DEPTH);
 			printf("}\n");
 		} else {
-			printf("  %s %s reference x%d held %.3f s by %s/%d, taken at %s\n",
-			       leak ? "!! leak:" : "outstanding:", pairing_name(key.pairing), v.count,
-			       (double)(now - v.ts) / 1e9, v.comm, v.pid, site ? site : "?");
-			if (leak && env.stacks)
-				print_stack_ips(v.ips, SITE_DEPTH, "        ");
+			printf("  outstanding: %s reference x%d held %.3f s by %s/%d, taken at %s\n",
+			       pairing_name(key.pairing), v.count, (double)(now - v.ts) / 1e9, v.comm,
+			       v.pid, site ? site : "?");
 		}
 	}
 	return n;
@@ -470,6 +459,8 @@ void print_summary(bool final)
 		}
 		foreign = foreign_held(s.name);
 		/* at the end, leaks are flagged before the summary counts them */
+		if (final)
+			leak_at_exit(key);
 		refs = dev_outstanding(key, final) + foreign;
 		read_sysfs_state("/sys", s.name, &ss);
 		if (final && foreign > 0) {

@@ -54,6 +54,7 @@ void print_stack_ips(const __u64 *ips, int n, const char *indent);
 /* leaks.c: leaks shown live, references held before tracing began */
 bool leak_flagged(const struct ref_key *k, __u64 ts);
 void leak_at_close(__u64 dev_id, __u64 close_ts);
+void leak_at_exit(__u64 dev_id);
 void leak_scan(__u64 now);
 void held_before_trace(char names[][DEV_NAME_LEN], int n);
 
