@@ -11,7 +11,6 @@
 #include "vfiopm-trace.h"
 #include "vfiopm-rules.h"
 
-
 #define BAL_EINVAL		VFIOPM_EINVAL
 
 /* What the caller does with the owner's slot in the outstanding-reference map. */
@@ -34,16 +33,16 @@ static __always_inline __u64 pairing_owner(__u32 pairing, __u32 tid)
 }
 
 /*
- * The model is an estimate of the count, for latency attribution only: no
- * finding reads it (docs/design.md, "Balance rules"). A runtime resume whose
- * count is one above it is taken as the pending resume_and_get of this task
- * (docs/tracepoints.md, "Ordering"), whose wake latency it then times.
+ * The model is the count read at the device's last event (model_sync), for
+ * latency attribution only: no finding reads it (docs/design.md, "Balance
+ * rules"). A runtime resume whose count is one above it is taken as the
+ * pending resume_and_get of this task (docs/tracepoints.md, "Ordering"),
+ * whose wake latency it then times.
  */
 static __always_inline bool model_resume(struct dev_state *s, int usage, __u32 tid)
 {
 	if (s->model < 0 || usage != s->model + 1)
 		return false;
-	s->model++;
 	s->pending_tid = (__s32)tid;
 	return true;
 }
@@ -51,8 +50,8 @@ static __always_inline bool model_resume(struct dev_state *s, int usage, __u32 t
 /* An enable get or a register put under tracing: every later per-task call is seen whole. */
 static __always_inline void session_seen_by(struct dev_state *s, bool get, int reason, int ret)
 {
-	if ((get && reason == VFIOPM_REASON_ENABLE && ret == 0) ||
-	    (!get && reason == VFIOPM_REASON_REGISTER))
+	if ((get && reason == R_ENABLE && ret == 0) ||
+	    (!get && reason == R_REGISTER))
 		s->session_seen = 1;
 }
 
@@ -70,22 +69,18 @@ static __always_inline bool model_get(struct dev_state *s, int op, __u32 tid)
 		s->pending_tid = -1;
 		return true;
 	}
-	if (s->model >= 0)
-		s->model++;
 	return false;
 }
 
-/* A put: FL_UNDERFLOW / FL_ENTRY_AT_CLOSE; the model drops unless it underflowed. */
+/* A put: FL_UNDERFLOW / FL_ENTRY_AT_CLOSE. */
 static __always_inline __u32 model_put(struct dev_state *s, int op, int reason, int ret, int usage)
 {
 	__u32 flags = 0;
 
 	if (rule_put_underflows(op, reason, ret, usage))
 		flags |= FL_UNDERFLOW;
-	else if (s->model > 0)
-		s->model--;
 	s->puts++;
-	if (reason == VFIOPM_REASON_DISABLE && s->engaged)	/* the last close */
+	if (reason == R_DISABLE && s->engaged)	/* the last close */
 		flags |= FL_ENTRY_AT_CLOSE;
 	return flags;
 }
@@ -161,8 +156,8 @@ static __always_inline __u32 task_held_check(const struct rpm_stash *st, const s
 
 	if (!st || !st->held || st->held_dev != id)
 		return 0;
-	return rule_held_at_suspend(st->held_since, s->ts_last_suspend, releases) ?
-	       FL_HELD_AT_SUSPEND : 0;
+	return rule_held_at_suspend(st->held_since && s->ts_last_suspend > st->held_since,
+				    releases) ? FL_HELD_AT_SUSPEND : 0;
 }
 
 /* After a successful per-task get or put: the task's held count. */
@@ -198,7 +193,7 @@ static __always_inline __u32 session_close_check(struct dev_state *s, __u64 prev
 	__u64 mark = s->session_mark;
 
 	s->session_mark = 0;
-	return rule_session_held_at_suspend(mark, prev_event) ? FL_HELD_AT_SUSPEND : 0;
+	return rule_session_held_at_suspend(mark != 0, prev_event > mark) ? FL_HELD_AT_SUSPEND : 0;
 }
 
 #endif

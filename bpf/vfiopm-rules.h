@@ -18,7 +18,7 @@
 /* The pairing a vfio_pci_pm_get/put reason belongs to (PAIR_NONE: unknown). */
 static __always_inline int rule_reason_pairing(int reason)
 {
-#define VFIOPM_REASON_CASE(value, name, pairing) case value: return PAIR_##pairing;
+#define VFIOPM_REASON_CASE(value, name, id, pairing) case value: return PAIR_##pairing;
 	switch (reason) {
 	VFIOPM_REASONS(VFIOPM_REASON_CASE)
 	}
@@ -48,7 +48,7 @@ static __always_inline int rule_put_underflows(int op, int reason, int ret, int 
 {
 	if (ret == -VFIOPM_EINVAL)
 		return 1;
-	return op == 3 && reason == VFIOPM_REASON_LOW_POWER_ENTRY && usage_after == 0;
+	return op == OP_PUT_NOIDLE && reason == R_LOW_POWER_ENTRY && usage_after == 0;
 }
 
 /*
@@ -61,14 +61,14 @@ static __always_inline int rule_put_underflows(int op, int reason, int ret, int 
  * proves the reference was held while the count was 0: something dropped a
  * reference it did not own.
  *
- *   held_since:   when the owner's oldest held per-task reference was got
- *   last_suspend: the device's last runtime suspend (0: none seen)
- *   releases:     this event is a per-task put of that owner
+ *   held_across: a per-task reference of the owner was got before a suspend
+ *                that came after (each tool tells it its own way: vfiopm-trace
+ *                by times, vfiopm-check by marking the references at the suspend)
+ *   releases:    this event is a per-task put of that owner
  */
-static __always_inline int rule_held_at_suspend(unsigned long long held_since,
-						unsigned long long last_suspend, int releases)
+static __always_inline int rule_held_at_suspend(int held_across, int releases)
 {
-	return held_since && last_suspend > held_since && !releases;
+	return held_across && !releases;
 }
 
 /*
@@ -84,10 +84,10 @@ static __always_inline int rule_session_must_close(long session_held, long lp_en
 	return session_held > 0 && lp_engaged <= 0;
 }
 
-static __always_inline int rule_session_held_at_suspend(unsigned long long mark,
-							unsigned long long closer_last_event)
+/* marked: rule_session_must_close held at a suspend; closer_busy: the closing thread made events since */
+static __always_inline int rule_session_held_at_suspend(int marked, int closer_busy)
 {
-	return mark && closer_last_event > mark;
+	return marked && closer_busy;
 }
 
 /*

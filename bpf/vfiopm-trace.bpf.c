@@ -14,7 +14,6 @@
 #include "vfiopm-trace.h"
 #include "vfiopm-balance.h"
 
-#define PCI_D3COLD	4	/* pci_power_t, as in VFIOPM_DSTATES */
 #define RPM_ASYNC	0x01
 #define RPM_GET_PUT	0x04
 
@@ -173,7 +172,6 @@ static __always_inline struct dev_state *dev_get(struct device *dev, bool check_
 		init.watched = 0;
 	if (filter_dev && !bpf_map_lookup_elem(&dev_filter, init.name))
 		init.watched = 0;
-	init.ts_first = bpf_ktime_get_ns();
 	seed_count = bpf_map_lookup_elem(&seed, init.name);
 	/* unknown without a seed: the first event syncs it */
 	init.model = seed_count ? *seed_count : -1;
@@ -228,7 +226,6 @@ static __always_inline struct event *ev_open(struct dev_state *s, struct device 
 	e->cpu = bpf_get_smp_processor_id();
 	e->type = type;
 	e->usage_count = usage;
-	e->model = s->model;
 	e->engaged = s->engaged;
 	e->wake_armed = s->wake_armed;
 	e->dstate = s->dstate;
@@ -373,7 +370,7 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 		/* a put the kernel refused still closes vfio's pairing: no second finding */
 		flags |= ref_put(s, id, pairing, owner, tid, ips, now, &age) &
 			 (flags & FL_UNDERFLOW ? ~FL_NO_GET : ~0u);
-		if (reason == VFIOPM_REASON_DISABLE)
+		if (reason == R_DISABLE)
 			flags |= session_close_check(s, prev_event);
 		if (usage == 0)
 			s->ts_idle = now;
@@ -495,9 +492,9 @@ static __always_inline u64 resumed(struct dev_state *s, u64 id, u64 now)
 	if (s->suspended && s->ts_suspend) {
 		res = now - s->ts_suspend;
 		s->lowpower_ns += res;
-		if (s->dstate == PCI_D3COLD)
+		if (s->dstate == DSTATE_D3COLD)
 			s->d3cold_ns += res;
-		hist_add(id, s->dstate == PCI_D3COLD ? H_RESIDENCY_D3COLD : H_RESIDENCY, res);
+		hist_add(id, s->dstate == DSTATE_D3COLD ? H_RESIDENCY_D3COLD : H_RESIDENCY, res);
 	}
 	s->suspended = 0;
 	s->ts_suspend = 0;
@@ -744,7 +741,7 @@ static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool
 		if (usage == 0)
 			s->ts_idle = now;
 	}
-	s->model = usage;
+	model_sync(s, usage);
 	task_ref(ctx, (u64)dev, tid, get, now);
 	if (!task_wanted() || (quiet_rw && usage > 0))
 		return 0;
@@ -797,7 +794,7 @@ int BPF_PROG(pci_pm_runtime_suspend, struct device *dev, int ret)
 	else
 		lat = now - s->ts_suspend;	/* D3 transition after vfio's callback */
 	s->dstate = BPF_CORE_READ(pdev, current_state);
-	if (s->dstate == PCI_D3COLD)
+	if (s->dstate == DSTATE_D3COLD)
 		s->d3cold_suspends++;
 	if (!task_wanted() && !stock_mode)
 		return 0;

@@ -32,8 +32,6 @@ enum ev_type {
 	EV_MAX,
 };
 
-enum pm_op { OP_RESUME_AND_GET, OP_GET_NORESUME, OP_PUT, OP_PUT_NOIDLE };
-
 /* Flags on an event: each is an imbalance per docs/design.md, "Balance rules". */
 #define FL_UNDERFLOW	(1u << 0) /* put at count 0 (ret -EINVAL or no move) */
 #define FL_NO_GET	(1u << 1) /* put whose get was never seen */
@@ -60,8 +58,6 @@ struct event {
 	__s32 tgid;
 	__s32 cpu;
 	__s32 usage_count;	/* after the change, read from the device */
-	__s32 model;		/* the usage count vfiopm-trace expected */
-	__s32 delta;		/* unused, kept for the record layout */
 	__s32 ret;
 	__u32 cmd;
 	__s32 stack_id;		/* kernel stack id of a flagged call, else -1 */
@@ -102,7 +98,6 @@ struct ref_val {
 
 struct dev_state {
 	char name[DEV_NAME_LEN];
-	__u64 ts_first;
 	__u64 ts_suspend;	/* last runtime suspend, 0 while active */
 	__u64 ts_idle;		/* last put to 0 */
 	__u64 ts_resume;	/* last runtime resume */

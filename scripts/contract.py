@@ -44,7 +44,7 @@ def load(path=HEADER):
         pairing[suffix] = name.strip('"')
     reason_pairing = {}
     for args in _macro(text, "VFIOPM_REASONS"):
-        _, name, suffix = [a.strip() for a in args.split(",")]
+        _, name, _id, suffix = [a.strip() for a in args.split(",")]
         reason_pairing[name.strip('"')] = pairing[suffix]
     return {
         "op": table("VFIOPM_OPS"),

@@ -229,20 +229,20 @@ static void ref_close(struct checker *ck, struct dev_state *d, int pr, int pid,
 			add(ck, F_PRELOG, SEV_INCONCLUSIVE, d->name, pr, site, ev,
 			    "%s with no matching %s in the log: the %s started before the log "
 			    "(no %s seen), cannot baseline",
-			    ev_names[ev->type], pr == PAIR_LOW_POWER || pr == PAIR_BINDING ? "put" : "get",
+			    ev_names[ev->type], rule_inverted(pr) ? "put" : "get",
 			    pr == PAIR_BINDING || pr == PAIR_SRIOV ? "binding" : "session",
 			    pr == PAIR_BINDING || pr == PAIR_SRIOV ? "register" : "enable or register");
 		}
 		return;
 	}
-	if (pr == PAIR_LOW_POWER || pr == PAIR_BINDING)
+	if (rule_inverted(pr))
 		add(ck, F_LEAK, SEV_IMBALANCE, d->name, pr, site, ev,
 		    "%s get_noresume with no %s put before it: restores a reference that was "
 		    "never dropped", ev->reason >= 0 ? reason_names[ev->reason] : "",
 		    pr == PAIR_LOW_POWER ? "low_power_entry" : "register");
 	else
 		add(ck, F_UNDERFLOW, SEV_IMBALANCE, d->name, pr, site, ev,
-		    "put with no matching get (%s)", pr == PAIR_IOCTL || pr == PAIR_REGION ?
+		    "put with no matching get (%s)", rule_per_task(pr) ?
 		    "same task" : "same device");
 }
 
@@ -320,7 +320,7 @@ static void owner_event(struct checker *ck, struct dev_state *d, const struct ev
 			continue;
 		r->held_at_suspend = 0;
 		d->n_held_at_suspend--;
-		if (!releases(r, ev))
+		if (rule_held_at_suspend(1, releases(r, ev)))
 			held_at_suspend(ck, d, r, ev, "its task");
 	}
 }
@@ -343,7 +343,7 @@ static void session_event(struct checker *ck, struct dev_state *d, const struct 
 	if (ev->type == EV_PCI_PUT && ev->reason == R_DISABLE) {
 		d->session_mark = 0;
 		r = ref_find(d, PAIR_SESSION, 0);
-		if (r && rule_session_held_at_suspend(1, seen_since_mark(d, ev->pid) ? 2 : 0))
+		if (r && rule_session_held_at_suspend(1, seen_since_mark(d, ev->pid)))
 			held_at_suspend(ck, d, r, ev, "the open session");
 		return;
 	}
@@ -371,7 +371,7 @@ static void pci_get(struct checker *ck, struct dev_state *d, const struct event 
 		ref_open(d, PAIR_SESSION, 0, 0, ev);
 		d->base_session = 1;
 		break;
-	case R_LP_EXIT:
+	case R_LOW_POWER_EXIT:
 		ref_close(ck, d, PAIR_LOW_POWER, 0, 0, ev, 0);
 		d->lp_exit_pending = 1;
 		break;
@@ -433,7 +433,7 @@ static void pci_put(struct checker *ck, struct dev_state *d, const struct event 
 	case R_ENABLE:
 		ref_close(ck, d, PAIR_SESSION, 0, 0, ev, flagged);
 		break;
-	case R_LP_ENTRY:
+	case R_LOW_POWER_ENTRY:
 		if (held(d, PAIR_LOW_POWER))
 			add(ck, F_UNDERFLOW, SEV_IMBALANCE, d->name, PAIR_LOW_POWER, "low_power_entry", ev,
 			    "low_power_entry put_noidle while low power is already engaged");

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vfiopm-contract.h"	/* enum pm_op (OP_*), pm_reason (R_*), lp_source (SRC_*) */
+
 enum ev_type {
 	EV_NONE,
 	EV_DEV_GET,	/* vfio:vfio_device_pm_get */
@@ -21,14 +23,6 @@ enum ev_type {
 	EV__N
 };
 
-enum pm_op { OP_RESUME_AND_GET, OP_GET_NORESUME, OP_PUT, OP_PUT_NOIDLE, OP__N };
-
-enum pm_reason {
-	R_REGION_RW, R_ENABLE, R_DISABLE, R_LP_ENTRY, R_LP_EXIT,
-	R_REGISTER, R_UNREGISTER, R_SRIOV, R_RESET, R__N
-};
-
-enum lp_source { SRC_IOCTL, SRC_WAKE, SRC_DISABLE, SRC__N };
 
 #define COMM_LEN 24
 #define DEV_LEN 40

@@ -29,8 +29,8 @@ static const char *const ev_names[EV_MAX] = {
 #define STOCK_RESUME "pci_pm_runtime_resume"
 
 /* the names of the event contract (vfiopm-contract.h) */
-#define VALUE_NAME(value, name) [value] = name,
-#define REASON_NAME(value, name, pairing) [value] = name,
+#define VALUE_NAME(value, name, id) [value] = name,
+#define REASON_NAME(value, name, id, pairing) [value] = name,
 #define PAIRING_NAME(suffix, name) [PAIR_##suffix] = name,
 static const char *const op_names[] = { VFIOPM_OPS(VALUE_NAME) };
 static const char *const reason_names[] = { VFIOPM_REASONS(REASON_NAME) };

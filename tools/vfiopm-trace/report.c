@@ -440,7 +440,7 @@ void print_summary(bool final)
 		du = dev_user(s.name);
 		cur = s.suspended && s.ts_suspend ? now - s.ts_suspend : 0;	/* still suspended */
 		lp = s.lowpower_ns + cur;
-		d3cold = s.d3cold_ns + (s.dstate == 4 ? cur : 0);
+		d3cold = s.d3cold_ns + (s.dstate == DSTATE_D3COLD ? cur : 0);
 		lp_pct = elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0;
 		d3cold_pct = elapsed ? 100.0 * (double)d3cold / (double)elapsed : 0.0;
 		if (du->resume.n) {	/* from the events seen */

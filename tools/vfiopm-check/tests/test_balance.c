@@ -53,7 +53,7 @@ static void feed(enum ev_type t, int pid, int uc, int a, int b, int ret)
 static void entry_in_ioctl(void)
 {
 	feed(EV_DEV_GET, 10, 2, 0x3b75, 0, 0);
-	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LP_ENTRY, 0);
+	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 0);
 	feed(EV_DEV_PUT, 10, 0, 0x3b75, 0, 0);
 }
 
@@ -148,7 +148,7 @@ static void put_noidle_at_zero(void **state)
 	reg();
 	enable(1);
 	disable(0);
-	feed(EV_PCI_PUT, 10, 0, OP_PUT_NOIDLE, R_LP_ENTRY, 0);
+	feed(EV_PCI_PUT, 10, 0, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 0);
 	checker_finish(&ck);
 	assert_true(has_finding(&ck, F_UNDERFLOW));
 	assert_true(get_finding(&ck, F_UNDERFLOW)->definitive);
@@ -180,14 +180,14 @@ static void slow_resume_is_not_a_discrepancy(void **state)
 	reg();
 	enable(1);
 	feed(EV_DEV_GET, 10, 2, 0x3b75, 0, 0);
-	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LP_ENTRY, 0);
+	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 0);
 	feed(EV_DEV_PUT, 10, 0, 0x3b75, 0, 0);
 	feed(EV_RT_SUSPEND, 20, 0, 0, 0, 0);
 	/* a region read resumes it: its increment shows on every event until its own */
 	feed(EV_RT_RESUME, 11, 1, 0, 0, 0);
 	now += 20000000;
 	feed(EV_WAKE, 11, 1, 0, 0, 0);
-	feed(EV_PCI_GET, 11, 2, OP_GET_NORESUME, R_LP_EXIT, 0);
+	feed(EV_PCI_GET, 11, 2, OP_GET_NORESUME, R_LOW_POWER_EXIT, 0);
 	now += 20000000;
 	feed(EV_LP_EXIT, 11, 2, 0, 0, 0);
 	feed(EV_PCI_GET, 11, 2, OP_RESUME_AND_GET, R_REGION_RW, 0);
@@ -236,7 +236,7 @@ static void suspend_with_region_held(void)
 	reg();
 	enable(1);
 	feed(EV_DEV_GET, 10, 2, 0x3b75, 0, 0);
-	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LP_ENTRY, 0);
+	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 0);
 	feed(EV_LP_ENTRY, 10, 1, 0, 0, 0);
 	feed(EV_PCI_GET, 11, 1, OP_RESUME_AND_GET, R_REGION_RW, 0);
 	feed(EV_DEV_PUT, 10, 1, 0x3b75, 0, 0);
@@ -325,7 +325,7 @@ static void entry_at_close_reported_once(void **state)
 	disable(0);	/* the exit never came */
 	enable(1);	/* the next session enters and exits properly */
 	entry_in_ioctl();
-	feed(EV_PCI_GET, 10, 1, OP_GET_NORESUME, R_LP_EXIT, 0);
+	feed(EV_PCI_GET, 10, 1, OP_GET_NORESUME, R_LOW_POWER_EXIT, 0);
 	feed(EV_LP_EXIT, 10, 1, 0, 0, 0);
 	disable(0);
 	checker_finish(&ck);
@@ -340,13 +340,13 @@ static void low_power_cycle_balanced(void **state)
 	reg();
 	enable(1);
 	feed(EV_DEV_GET, 10, 2, 0x3b75, 0, 0);
-	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LP_ENTRY, 0);
+	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 0);
 	feed(EV_LP_ENTRY, 10, 1, 0, 0, 0);
 	feed(EV_DEV_PUT, 10, 0, 0x3b75, 0, 0);
 	feed(EV_RT_SUSPEND, 20, 0, 0, 0, 0);
 	feed(EV_RT_RESUME, 10, 1, 0, 0, 0);
 	feed(EV_DEV_GET, 10, 1, 0x3b75, 0, 0);
-	feed(EV_PCI_GET, 10, 2, OP_GET_NORESUME, R_LP_EXIT, 0);
+	feed(EV_PCI_GET, 10, 2, OP_GET_NORESUME, R_LOW_POWER_EXIT, 0);
 	feed(EV_LP_EXIT, 10, 2, 0, 0, 0);
 	feed(EV_DEV_PUT, 10, 1, 0x3b75, 0, 0);
 	disable(0);
@@ -364,9 +364,9 @@ static void entry_event_after_other_tasks_exit(void **state)
 	reg();
 	enable(1);
 	feed(EV_DEV_GET, 10, 2, 0x3b75, 0, 0);
-	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LP_ENTRY, 0);
+	feed(EV_PCI_PUT, 10, 1, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 0);
 	feed(EV_DEV_GET, 11, 2, 0x3b75, 0, 0);
-	feed(EV_PCI_GET, 11, 3, OP_GET_NORESUME, R_LP_EXIT, 0);
+	feed(EV_PCI_GET, 11, 3, OP_GET_NORESUME, R_LOW_POWER_EXIT, 0);
 	feed(EV_LP_EXIT, 11, 3, 0, 0, 0);
 	feed(EV_LP_ENTRY, 10, 3, 0, 0, 0);
 	feed(EV_DEV_PUT, 10, 2, 0x3b75, 0, 0);
@@ -384,7 +384,7 @@ static void entry_without_put_noidle(void **state)
 	reg();
 	enable(1);
 	feed(EV_DEV_GET, 10, 2, 0x3b75, 0, 0);
-	feed(EV_PCI_PUT, 11, 1, OP_PUT_NOIDLE, R_LP_ENTRY, 0);
+	feed(EV_PCI_PUT, 11, 1, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 0);
 	feed(EV_LP_ENTRY, 10, 1, 0, 0, 0);
 	checker_finish(&ck);
 	assert_true(has_finding(&ck, F_SEQUENCE));

@@ -97,7 +97,7 @@ static void ftrace_other_and_bad(void **state)
 	p = parse_str(FMT_FTRACE, "  a-1  [000] .....  1.0: vfio_pci_pm_put: 0000:00:02.0 usage_count=0 op=3 reason=3 ret=0");
 	assert_int_equal(p.kind, LK_EVENT);
 	assert_int_equal(p.ev.op, OP_PUT_NOIDLE);
-	assert_int_equal(p.ev.reason, R_LP_ENTRY);
+	assert_int_equal(p.ev.reason, R_LOW_POWER_ENTRY);
 	p = parse_str(FMT_FTRACE, "age_count=1 op=put reason=region_rw ret=0");
 	assert_int_equal(p.kind, LK_BAD_VFIO);
 	p = parse_str(FMT_FTRACE, "hello world");

@@ -116,7 +116,6 @@ static inline void sim_start(struct sim *m, __u64 now, int model)
 	m->s.model = model;
 	m->s.pending_tid = -1;
 	m->now = now;
-	m->s.ts_first = now;
 }
 
 /* One get or put (reason < 0: an ioctl's) at time now, reporting usage after it: as on_ref(). */
@@ -151,7 +150,7 @@ static inline __u32 sim_ref(struct sim *m, __u64 now, bool get, int op, int reas
 				  &act) & (flags & FL_UNDERFLOW ? ~FL_NO_GET : ~0u);
 		if (act == SLOT_CREATE)
 			sim_insert(m, &k, -1);
-		if (reason == VFIOPM_REASON_DISABLE)
+		if (reason == R_DISABLE)
 			flags |= session_close_check(&m->s, prev_event);
 	}
 	if (act == SLOT_DELETE)

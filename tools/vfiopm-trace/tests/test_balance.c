@@ -50,7 +50,6 @@ static __u32 put(struct sim *m, int op, int reason, __u32 tid)
 	return ref(m, false, op, reason, tid, 0);
 }
 
-enum { R_REGION, R_ENABLE, R_DISABLE, R_ENTRY, R_EXIT, R_REGISTER, R_UNREGISTER, R_SRIOV, R_RESET_ };
 #define IOCTL (-1)
 
 static void test_pairings(void **state)
@@ -78,17 +77,17 @@ static void test_balanced_session(void **state)
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 10), 0);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 10), 0);
-		assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), 0);
-		assert_int_equal(put(&m, OP_PUT, R_REGION, 11), 0);
+		assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 11), 0);
+		assert_int_equal(put(&m, OP_PUT, R_REGION_RW, 11), 0);
 		assert_int_equal(put(&m, OP_PUT, IOCTL, 10), 0);
 	}
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 10), 0);
-	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 10), 0);
+	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 10), 0);
 	m.s.engaged = 1;
 	assert_int_equal(put(&m, OP_PUT, IOCTL, 10), 0);
 	assert_int_equal(m.usage, 0);
 	assert_int_equal(sim_outstanding(&m, false), 2);	/* the open session, the engagement */
-	assert_int_equal(get(&m, OP_GET_NORESUME, R_EXIT, 10), 0);
+	assert_int_equal(get(&m, OP_GET_NORESUME, R_LOW_POWER_EXIT, 10), 0);
 	m.s.engaged = 0;
 	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 10), 0);
 	assert_int_equal(m.s.model, 0);
@@ -104,11 +103,11 @@ static void test_leak_and_double_get(void **state)
 
 	(void)state;
 	sim_init(&m, 1, 1);
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 11), 0);
 	assert_int_equal(sim_outstanding(&m, false), 1);
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), FL_DOUBLE_GET);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 11), FL_DOUBLE_GET);
 	/* another task's region get is its own */
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 12), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 12), 0);
 	/* SR-IOV holds one per VF: not a double get */
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_SRIOV, 10), 0);
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_SRIOV, 10), 0);
@@ -122,18 +121,18 @@ static void test_put_without_get(void **state)
 	sim_init(&m, 3, 3);
 	/* the task may have been in that call when tracing began, however long ago */
 	m.now += 10000 * MS;
-	assert_int_equal(put(&m, OP_PUT, R_REGION, 11), FL_INCONCLUSIVE);
+	assert_int_equal(put(&m, OP_PUT, R_REGION_RW, 11), FL_INCONCLUSIVE);
 	/* once it finished a call of that pairing under tracing, it is certain */
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 11), 0);
 	assert_int_equal(put(&m, OP_PUT, IOCTL, 11), 0);
 	assert_int_equal(put(&m, OP_PUT, IOCTL, 11), FL_NO_GET);
 	/* and for every task once tracing saw the session open */
-	assert_int_equal(put(&m, OP_PUT, R_REGION, 12), FL_INCONCLUSIVE);
+	assert_int_equal(put(&m, OP_PUT, R_REGION_RW, 12), FL_INCONCLUSIVE);
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 10), 0);
-	assert_int_equal(put(&m, OP_PUT, R_REGION, 13), FL_NO_GET);
+	assert_int_equal(put(&m, OP_PUT, R_REGION_RW, 13), FL_NO_GET);
 	/* an open session's reference may always predate tracing */
 	m.usage = 1;
-	assert_int_equal(put(&m, OP_PUT, R_RESET_, 10), FL_INCONCLUSIVE);
+	assert_int_equal(put(&m, OP_PUT, R_RESET, 10), FL_INCONCLUSIVE);
 }
 
 static void test_underflow(void **state)
@@ -149,7 +148,7 @@ static void test_underflow(void **state)
 	 * The ENTRY runs inside an ioctl whose reference the kernel did not see
 	 * here, so the count reads 0 after it: only an underflow does that.
 	 */
-	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 10) & FL_UNDERFLOW, FL_UNDERFLOW);
+	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 10) & FL_UNDERFLOW, FL_UNDERFLOW);
 	assert_int_equal(m.s.puts, 2);
 	/* the refused put_noidle still engaged low power, in vfio's eyes: its EXIT will come */
 	assert_int_equal(sim_outstanding(&m, false), 1);
@@ -162,9 +161,9 @@ static void test_entry_rules(void **state)
 
 	(void)state;
 	sim_init(&m, 3, 3);	/* session, this ioctl, another thread's */
-	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 10), 0);
+	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 10), 0);
 	m.s.engaged = 1;
-	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 10) & FL_DOUBLE_GET, FL_DOUBLE_GET);
+	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 10) & FL_DOUBLE_GET, FL_DOUBLE_GET);
 	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 10) & FL_ENTRY_AT_CLOSE, FL_ENTRY_AT_CLOSE);
 }
 
@@ -175,7 +174,7 @@ static void test_inverted_pairings(void **state)
 
 	(void)state;
 	sim_init(&m, 1, 1);
-	assert_int_equal(get(&m, OP_GET_NORESUME, R_EXIT, 10), 0);
+	assert_int_equal(get(&m, OP_GET_NORESUME, R_LOW_POWER_EXIT, 10), 0);
 	assert_int_equal(get(&m, OP_GET_NORESUME, R_UNREGISTER, 10), 0);
 	assert_int_equal(sim_outstanding(&m, false), 0);
 	assert_int_equal(put(&m, OP_PUT, R_REGISTER, 10), 0);
@@ -199,13 +198,13 @@ static void test_resume_counts_pending_get(void **state)
 	assert_true(model_resume(&m.s, m.usage, 11));
 	model_sync(&m.s, m.usage);
 	m.usage = 0;	/* ref() adds the get to the real count: it is already there */
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 11), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 11), 0);
 	assert_int_equal(m.s.model, 1);
 	assert_int_equal(m.s.pending_tid, -1);
 	/* a resume at the model's count belongs to no pending get */
 	assert_false(model_resume(&m.s, m.usage, 12));
 	/* another task's get after it is counted normally */
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 12), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 12), 0);
 	assert_int_equal(m.s.model, 2);
 }
 
@@ -219,9 +218,9 @@ static void test_count_snapshots_never_flag(void **state)
 
 	(void)state;
 	sim_init(&m, 3, -1);
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 1), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 1), 0);
 	m.usage += 2;		/* two gets on other CPUs, not logged yet */
-	assert_int_equal(put(&m, OP_PUT, R_REGION, 1), 0);
+	assert_int_equal(put(&m, OP_PUT, R_REGION_RW, 1), 0);
 	m.usage -= 4;		/* puts made, logged later */
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 2), 0);
 	assert_int_equal(put(&m, OP_PUT, IOCTL, 2), 0);
@@ -234,18 +233,18 @@ static void test_held_at_suspend(void **state)
 
 	(void)state;
 	sim_init(&m, 1, 1);
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 1), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 1), 0);
 	suspend(&m);
 	/* control: the owner's next event is the put, made before the suspend */
-	assert_int_equal(put(&m, OP_PUT, R_REGION, 1), 0);
+	assert_int_equal(put(&m, OP_PUT, R_REGION_RW, 1), 0);
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 1), 0);
 	assert_int_equal(put(&m, OP_PUT, IOCTL, 1), 0);
 	/* the owner does something else first: the reference was held at count 0 */
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 2), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 2), 0);
 	suspend(&m);
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 2), FL_HELD_AT_SUSPEND);
 	/* a reference got after the suspend is not concerned */
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 3), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 3), 0);
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 3), 0);
 }
 
@@ -259,12 +258,12 @@ static void test_session_at_suspend(void **state)
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 1), 0);
 	/* control: engaged, the ENTRY cancels the session's reference */
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, IOCTL, 1), 0);
-	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_ENTRY, 1), 0);
+	assert_int_equal(put(&m, OP_PUT_NOIDLE, R_LOW_POWER_ENTRY, 1), 0);
 	m.s.engaged = 1;
 	assert_int_equal(put(&m, OP_PUT, IOCTL, 1), 0);
 	suspend(&m);
 	assert_int_equal(m.s.session_mark, 0);
-	assert_int_equal(get(&m, OP_GET_NORESUME, R_EXIT, 1), 0);
+	assert_int_equal(get(&m, OP_GET_NORESUME, R_LOW_POWER_EXIT, 1), 0);
 	m.s.engaged = 0;
 	/* not engaged: the close must already be under way */
 	suspend(&m);
@@ -272,20 +271,20 @@ static void test_session_at_suspend(void **state)
 	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 1), 0);	/* control: it was */
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 1), 0);
 	suspend(&m);
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 1), 0);
-	assert_int_equal(put(&m, OP_PUT, R_REGION, 1), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 1), 0);
+	assert_int_equal(put(&m, OP_PUT, R_REGION_RW, 1), 0);
 	assert_int_equal(put(&m, OP_PUT, R_DISABLE, 1), FL_HELD_AT_SUSPEND);
 	/* the same with the kernel refusing that put, as it does after a stolen reference */
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 1), 0);
 	suspend(&m);
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 1), 0);
-	assert_int_equal(put(&m, OP_PUT, R_REGION, 1), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 1), 0);
+	assert_int_equal(put(&m, OP_PUT, R_REGION_RW, 1), 0);
 	assert_int_equal(ref(&m, false, OP_PUT, R_DISABLE, 1, -22), FL_UNDERFLOW | FL_HELD_AT_SUSPEND);
 	/* the device suspends again before the close: the first suspend still counts */
 	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_ENABLE, 1), 0);
 	suspend(&m);
-	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION, 1), 0);
-	assert_int_equal(put(&m, OP_PUT, R_REGION, 1), 0);
+	assert_int_equal(get(&m, OP_RESUME_AND_GET, R_REGION_RW, 1), 0);
+	assert_int_equal(put(&m, OP_PUT, R_REGION_RW, 1), 0);
 	suspend(&m);
 	assert_int_equal(ref(&m, false, OP_PUT, R_DISABLE, 1, -22), FL_UNDERFLOW | FL_HELD_AT_SUSPEND);
 }
