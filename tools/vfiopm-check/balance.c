@@ -542,9 +542,11 @@ void checker_event(struct checker *ck, const struct event *ev)
 	case EV_RT_SUSPEND:
 		d->rt = RT_SUSPENDED;
 		suspend_point(d);
+		residency_suspend(&d->res, ev);
 		break;
 	case EV_RT_RESUME:
 		d->rt = RT_ACTIVE;
+		residency_resume(&d->res, ev);
 		break;
 	default:
 		break;
@@ -581,6 +583,8 @@ static void finish_device(struct checker *ck, struct dev_state *d)
 {
 	long transient = 0;	/* ioctl, region, reset, sriov references */
 	int session = 0, engaged = 0;
+
+	residency_end(&d->res, ck->last_ts);
 
 	for (size_t i = 0; i < d->nrefs; i++) {
 		struct ref *r = &d->refs[i];

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "residency.h"
 #include "vfiopm-rules.h"
 
 /* The pairings of the event contract (PAIR_*), and two of the checker's own. */
@@ -98,6 +99,7 @@ struct dev_state {
 	int n_lp_entry_tasks;
 	int lp_entry_overflow;	/* more than that: the check stays silent */
 	enum rt_state rt;
+	struct residency res;
 	unsigned int prelog_mask;
 	struct ref *refs;
 	size_t nrefs, refcap;

@@ -179,6 +179,8 @@ int event_set_field(struct event *ev, const char *key, size_t kn, const char *v,
 		return set_dstate(&ev->from, v, vn);
 	if (KEY("to"))
 		return set_dstate(&ev->to, v, vn);
+	if (KEY("resumed_from"))	/* vfiopm-trace JSON: the state a resume left */
+		return set_dstate(&ev->from, v, vn);
 	if (KEY("dev")) {
 		if (vn == 0 || vn >= DEV_LEN)
 			return -1;

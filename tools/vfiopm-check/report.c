@@ -49,6 +49,46 @@ static void finding_human(FILE *out, const struct input *in, const struct findin
 	fputc('\n', out);
 }
 
+static void residency_human(FILE *out, const struct residency *r)
+{
+	uint64_t total = r->open_ns;
+	uint64_t n = 0;
+
+	for (int s = 0; s < RES__N; s++) {
+		total += r->ns[s];
+		n += r->n[s];
+	}
+	if (!n && !r->open)
+		return;
+	fprintf(out, "    low power: %.3f s in %llu suspended intervals", total / 1e9,
+		(unsigned long long)(n + (uint64_t)r->open));
+	if (residency_has_states(r))
+		fprintf(out, "; D3hot %.3f s (%llu), D3cold %.3f s (%llu)",
+			r->ns[RES_D3HOT] / 1e9, (unsigned long long)r->n[RES_D3HOT],
+			r->ns[RES_D3COLD] / 1e9, (unsigned long long)r->n[RES_D3COLD]);
+	if (r->n[RES_UNKNOWN])
+		fprintf(out, "; %.3f s (%llu) in a D-state this log does not name%s",
+			r->ns[RES_UNKNOWN] / 1e9, (unsigned long long)r->n[RES_UNKNOWN],
+			residency_has_states(r) ? "" : " (vfiopm-trace --json records it)");
+	if (r->open)
+		fprintf(out, "; suspended at the end of the log (%.3f s)", r->open_ns / 1e9);
+	if (n + (uint64_t)r->open < r->suspends)
+		fprintf(out, "; %llu suspends without their resume (lost)",
+			(unsigned long long)(r->suspends - n - (uint64_t)r->open));
+	fputc('\n', out);
+}
+
+static void residency_json(FILE *out, const struct residency *r)
+{
+	fprintf(out, ",\"residency\":{\"suspends\":%llu,\"resumes\":%llu",
+		(unsigned long long)r->suspends, (unsigned long long)r->resumes);
+	for (int s = 0; s < RES__N; s++)
+		fprintf(out, ",\"%s_ns\":%llu,\"%s_intervals\":%llu", res_state_names[s],
+			(unsigned long long)r->ns[s], res_state_names[s], (unsigned long long)r->n[s]);
+	fprintf(out, ",\"suspended_at_end\":%s,\"suspended_at_end_ns\":%llu}",
+		r->open ? "true" : "false", (unsigned long long)r->open_ns);
+}
+
 static void findings_for(FILE *out, const struct input *in, const char *dev)
 {
 	for (size_t i = 0; i < in->ck.nf; i++) {
@@ -91,6 +131,7 @@ void report_human(FILE *out, struct input *ins, size_t n, int exit_code)
 				verdict_names[device_verdict(ck, d->name)],
 				(unsigned long long)d->events, (unsigned long long)d->gets,
 				(unsigned long long)d->puts, d->last_obs);
+			residency_human(out, &d->res);
 			findings_for(out, in, d->name);
 		}
 		for (size_t i = 0; i < ck->nf; i++)	/* -d devices that never showed up */
@@ -189,11 +230,13 @@ void report_json(FILE *out, struct input *ins, size_t n, int exit_code)
 			jstr(out, d->name);
 			fprintf(out, ",\"verdict\":\"%s\",\"events\":%llu,\"gets\":%llu,\"puts\":%llu,"
 				"\"failed_gets\":%llu,\"usage_count_end\":%d,"
-				"\"first_ts\":%llu,\"last_ts\":%llu}",
+				"\"first_ts\":%llu,\"last_ts\":%llu",
 				verdict_names[device_verdict(ck, d->name)], (unsigned long long)d->events,
 				(unsigned long long)d->gets, (unsigned long long)d->puts,
 				(unsigned long long)d->failed_gets, d->last_obs,
 				(unsigned long long)d->first_ts, (unsigned long long)d->last_ts);
+			residency_json(out, &d->res);
+			fputc('}', out);
 		}
 		fputs("],\"findings\":[", out);
 		for (size_t i = 0; i < ck->nf; i++) {
