@@ -64,6 +64,7 @@ static void node_at(const char *dir, const char *bdf, struct pm_node *n)
 	read_word(dir, "power/control", n->control, sizeof(n->control));
 	snprintf(path, sizeof(path), "%s/firmware_node/power_resources_D3hot", dir);
 	n->d3cold_power = access(path, F_OK) == 0;
+	n->d3cold_allowed = (int)read_num(dir, "d3cold_allowed");
 }
 
 /* The bridges above dir, from its resolved path: every component that is a BDF. */

@@ -28,9 +28,10 @@ void print_human(const struct dev_status *st, const struct verdict *v)
 	       st->active_ms, st->suspended_ms, st->d3cold_allowed,
 	       v->d3cold_possible ? "available" : "not available");
 	for (int i = 0; i < st->nparents; i++)
-		printf("  parent   %s  %s  %s, runtime %s, control=%s%s\n", st->parents[i].bdf,
-		       or_dash(st->parents[i].driver), or_dash(st->parents[i].power_state),
-		       or_dash(st->parents[i].runtime_status), or_dash(st->parents[i].control),
+		printf("  parent   %s  %s  %s, runtime %s, control=%s, d3cold_allowed=%d%s\n",
+		       st->parents[i].bdf, or_dash(st->parents[i].driver),
+		       or_dash(st->parents[i].power_state), or_dash(st->parents[i].runtime_status),
+		       or_dash(st->parents[i].control), st->parents[i].d3cold_allowed,
 		       st->parents[i].d3cold_power ? ", D3cold power" : "");
 	for (int i = 0; i < st->nsiblings; i++)
 		printf("  sibling  %s  %s  runtime %s\n", st->siblings[i].bdf,
@@ -63,7 +64,8 @@ static void node_json(const struct pm_node *n, bool with_power)
 	printf("{");
 	node_fields(n);
 	if (with_power)
-		printf(",\"d3cold_power\":%s", n->d3cold_power ? "true" : "false");
+		printf(",\"d3cold_allowed\":%d,\"d3cold_power\":%s", n->d3cold_allowed,
+		       n->d3cold_power ? "true" : "false");
 	printf("}");
 }
 

@@ -21,6 +21,7 @@ struct pm_node {		/* one PCI function's runtime PM, from sysfs */
 	char runtime_status[WORD_LEN];
 	char control[WORD_LEN];
 	bool d3cold_power;	/* firmware_node/power_resources_D3hot: the platform can cut power */
+	int d3cold_allowed;	/* -1: no such file */
 };
 
 struct holder_info {

@@ -59,25 +59,45 @@ static void blockers(const struct dev_status *st, struct verdict *v)
 		       "session%s", st->usage, unexplained, on ? " or power/control" : "");
 }
 
-/* Whether the platform can cut the slot's power, and what stops it. */
+/*
+ * Whether the platform can cut the slot's power, and what stops it. Where
+ * the power resources are a port's, every bridge from the device up to that
+ * port must runtime suspend before firmware can turn them off.
+ */
 static void d3cold(const struct dev_status *st, struct verdict *v)
 {
-	bool power = st->self.d3cold_power;
+	int owner = st->self.d3cold_power ? -1 : st->nparents;	/* -1: the device's own */
+	bool blocked = false;
 
-	for (int i = 0; i < st->nparents && !power; i++)
-		power = st->parents[i].d3cold_power;
-	v->d3cold_possible = power && st->d3cold_allowed != 0;
-	if (!power)
+	for (int i = 0; i < st->nparents && owner == st->nparents; i++)
+		if (st->parents[i].d3cold_power)
+			owner = i;
+	if (owner == st->nparents)
 		reason(v, "D3hot only: no power resources for D3cold on the slot or its ports");
 	else if (st->d3cold_allowed == 0)
 		reason(v, "D3hot only: d3cold_allowed=0");
+	if (owner >= 0 && owner < st->nparents && st->parents[owner].d3cold_allowed == 0) {
+		/* the kernel sets it only for a port with a PM capability */
+		reason(v, "D3hot only: parent %s d3cold_allowed=0: the kernel takes the port to "
+		       "D3hot, not to D3cold", st->parents[owner].bdf);
+		blocked = true;
+	}
 	for (int i = 0; i < st->nparents; i++)
-		if (!strcmp(st->parents[i].control, "on"))
-			reason(v, "parent %s control=on keeps the slot powered", st->parents[i].bdf);
+		if (!strcmp(st->parents[i].control, "on")) {
+			bool blocks = i <= owner && owner < st->nparents;
+
+			reason(v, "%sparent %s control=on keeps the slot powered",
+			       blocks ? "D3hot only: " : "", st->parents[i].bdf);
+			blocked |= blocks;
+		}
 	for (int i = 0; i < st->nsiblings; i++)
-		if (!strcmp(st->siblings[i].runtime_status, "active"))
-			reason(v, "sibling %s (%s) is active: the slot stays powered while it is",
-			       st->siblings[i].bdf, *st->siblings[i].driver ? st->siblings[i].driver : "no driver");
+		if (!strcmp(st->siblings[i].runtime_status, "active")) {
+			reason(v, "D3hot only: sibling %s (%s) is active: the slot stays powered while it is",
+			       st->siblings[i].bdf,
+			       *st->siblings[i].driver ? st->siblings[i].driver : "no driver");
+			blocked = true;
+		}
+	v->d3cold_possible = owner < st->nparents && st->d3cold_allowed != 0 && !blocked;
 }
 
 void judge(const struct dev_status *st, struct verdict *v)

@@ -120,6 +120,39 @@ static void parent_control_on(void **state)
 	judge_now(&v);
 	assert_true(v.can_sleep);	/* D3hot still: the device itself can sleep */
 	assert_true(has_reason(&v, "parent " PORT " control=on keeps the slot powered"));
+	assert_false(has_reason(&v, "D3hot only: parent"));	/* no D3cold to keep from it */
+}
+
+/* The port's power resources: the port must suspend, so control=on on it forbids D3cold. */
+static void parent_control_on_port_power(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	sh("touch sys/devices/pci0000:00/" PORT "/firmware_node/power_resources_D3hot");
+	judge_now(&v);
+	assert_true(v.d3cold_possible);
+	assert_string_equal(v.text, "can reach D3cold");
+	sh("echo on >sys/devices/pci0000:00/" PORT "/power/control");
+	judge_now(&v);
+	assert_true(v.can_sleep);
+	assert_false(v.d3cold_possible);
+	assert_string_equal(v.text, "D3hot only: parent " PORT " control=on keeps the slot powered");
+	sh("echo auto >sys/devices/pci0000:00/" PORT "/power/control; "
+	   "echo 0 >sys/devices/pci0000:00/" PORT "/d3cold_allowed");
+	judge_now(&v);
+	assert_false(v.d3cold_possible);
+	assert_string_equal(v.text, "D3hot only: parent " PORT " d3cold_allowed=0: the kernel takes "
+			    "the port to D3hot, not to D3cold");
+	sh("echo 1 >sys/devices/pci0000:00/" PORT "/d3cold_allowed");
+	judge_now(&v);
+	assert_true(v.d3cold_possible);
+	sh("echo on >sys/devices/pci0000:00/" PORT "/power/control");
+	/* the device's own power resources do not need the port to suspend */
+	sh("mkdir -p " F "/firmware_node && touch " F "/firmware_node/power_resources_D3hot");
+	judge_now(&v);
+	assert_true(v.d3cold_possible);
+	assert_false(has_reason(&v, "D3hot only"));
 }
 
 /* A process holds the device open through its group and a device fd. */
@@ -186,7 +219,8 @@ static void not_vfio(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(d3hot_only_and_d3cold), T(control_on), T(parent_control_on), T(open_session),
+		T(d3hot_only_and_d3cold), T(control_on), T(parent_control_on),
+		T(parent_control_on_port_power), T(open_session),
 		T(leaked_reference), T(children_and_siblings), T(not_vfio),
 	};
 
