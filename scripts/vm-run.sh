@@ -26,6 +26,9 @@
 #   --d3cold          give the device's slot power resources (_PR0/_PR3, the SSDT
 #                     scripts/vm/d3cold.asl, compiled with iasl), so that the
 #                     idle device goes to D3cold; without it, D3hot is the deepest
+#   --root-port       put the device behind a PCIe root port (00:1c.0, bus 01),
+#                     the shape of a GPU slot; with --d3cold the power resources
+#                     are the port's (scripts/vm/d3cold-port.asl), as on laptops
 #   --append ARGS     extra kernel command line
 #   --mem MB          guest memory (default 1024)
 #   --smp N           guest CPUs (default 2)
@@ -44,8 +47,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
-usage() { sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; }
-kernel= timeout_s=300 out= modules= iommu=0 d3cold=0 append= mem=1024 smp=2 console=0 tcg_thread=${VFIOPM_TCG_THREAD:-single}
+usage() { sed -n '2,44p' "$0" | sed 's/^# \{0,1\}//'; }
+kernel= timeout_s=300 out= modules= iommu=0 d3cold=0 root_port=0 append= mem=1024 smp=2 console=0 tcg_thread=${VFIOPM_TCG_THREAD:-single}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2:?}; shift ;;
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--modules) modules=${2:?}; shift ;;
 	--iommu) iommu=1 ;;
 	--d3cold) d3cold=1 ;;
+	--root-port) root_port=1 ;;
 	--append) append=${2:?}; shift ;;
 	--mem) mem=${2:?}; shift ;;
 	--smp) smp=${2:?}; shift ;;
@@ -130,17 +134,28 @@ qemu_args=(-M q35 -accel "tcg,thread=$tcg_thread" -m "$mem" -smp "$smp" -no-rebo
 	-virtfs "local,path=$top,mount_tag=project,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$out,mount_tag=vfiopmout,security_model=none,multidevs=remap"
 	-virtfs "local,path=$VFIOPM_CACHE,mount_tag=cache,security_model=none,readonly=on,multidevs=remap"
-	-device e1000e,netdev=n0,addr=0x5 -netdev user,id=n0,restrict=on)
+	-netdev user,id=n0,restrict=on)
+if [ "$root_port" = 1 ]; then
+	# hotplug=off: Linux keeps a hotplug port it does not drive natively out
+	# of D3; the firmware date: only ports of 2015 or later may enter D3
+	qemu_args+=(-device pcie-root-port,id=rp0,bus=pcie.0,addr=0x1c,chassis=1,hotplug=off
+		-device e1000e,netdev=n0,bus=rp0,addr=0x0 -smbios type=0,date=01/01/2024)
+else
+	qemu_args+=(-device e1000e,netdev=n0,addr=0x5)
+fi
 [ "$iommu" = 0 ] || qemu_args=(-device intel-iommu "${qemu_args[@]}")
 if [ "$d3cold" = 1 ]; then
-	# compiled once per source into the cache (the SSDT names slot 5: addr=0x5 above)
+	# compiled once per source into the cache; the SSDTs name slot 5 and
+	# port 00:1c.0, the addresses given above
 	asl=$top/scripts/vm/d3cold.asl
-	aml=$VFIOPM_CACHE/d3cold-$(sha256sum "$asl" | cut -c1-16).aml
+	[ "$root_port" = 0 ] || asl=$top/scripts/vm/d3cold-port.asl
+	name=$(basename "$asl" .asl)
+	aml=$VFIOPM_CACHE/$name-$(sha256sum "$asl" | cut -c1-16).aml
 	if [ ! -s "$aml" ]; then
 		command -v iasl >/dev/null ||
 			{ echo "vfiopm: error: iasl not found: run scripts/install-deps.sh (package acpica-tools)" >&2; exit 2; }
 		mkdir -p "$VFIOPM_CACHE"
-		iasl -p "$out/d3cold" "$asl" >"$out/iasl.log" 2>&1 && mv "$out/d3cold.aml" "$aml" ||
+		iasl -p "$out/$name" "$asl" >"$out/iasl.log" 2>&1 && mv "$out/$name.aml" "$aml" ||
 			{ echo "vfiopm: error: $asl does not compile: $out/iasl.log" >&2; exit 2; }
 	fi
 	qemu_args+=(-acpitable "file=$aml")

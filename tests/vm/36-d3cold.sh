@@ -11,7 +11,8 @@ kdir=$(test_kernel) || { not_ok "patched test kernel builds"; exit 1; }
 require_trace_tools
 make -s -C "$top/tools/vfiopm-status" >/dev/null || { not_ok "vfiopm-status builds"; exit 1; }
 out=$(mktemp -d /tmp/vfiopm-d3cold.XXXXXX)
-vm_run "$out" "$kdir/linux/arch/x86/boot/bzImage" --d3cold --timeout 300 -- tests/vm/guest/d3cold.sh
+vm_run "$out" "$kdir/linux/arch/x86/boot/bzImage" --d3cold --timeout 300 -- tests/vm/guest/d3cold.sh \
+	"$kdir/linux/tools/testing/selftests/vfio/vfio_low_power_test"
 vm_require_ran
 check "the guest ran every step" grep -q '^done' "$out/progress"
 check "the idle device is in D3cold ($(cat "$out/idle-state"); firmware node $(cat "$out/fw-state"))" \
@@ -51,6 +52,14 @@ PY
 "$top/tools/vfiopm-check/vfiopm-check" "$out/cycle.jsonl" >"$out/check.txt" 2>&1
 v=$?
 check "vfiopm-check reads the D3cold cycles as balanced (exit $v)" test "$v" = 0
+grep -E '^ *low power: .*D3cold [0-9.]+ s \([1-9]' "$out/check.txt" >"$out/check-residency.txt"
+check "vfiopm-check splits the residency: D3cold named ($(sed 's/^ *//' "$out/check-residency.txt"))" \
+	test -s "$out/check-residency.txt"
+rc=$(cat "$out/kselftest.rc" 2>/dev/null)
+kselftest_tap "kselftest on the D3cold slot" "$out/kselftest.tap"
+check "kselftest on the D3cold slot: exit $rc, expects D3cold, 9 cases passed" \
+	sh -c "test '$rc' = 0 && grep -q 'is expected in D3cold' '$out/kselftest.tap' &&
+		test \$(grep -cE '^ok [0-9]+ ' '$out/kselftest.tap') = 9"
 cp "$out/status.txt" "$top/tests/logs/d3cold-status.txt" 2>/dev/null
 cp "$out/cycle.jsonl" "$top/tests/logs/d3cold-cycle.jsonl" 2>/dev/null
 exit $tap_failed

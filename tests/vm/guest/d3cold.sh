@@ -2,11 +2,12 @@
 # Runs inside the test VM booted with scripts/vm-run.sh --d3cold (the slot
 # has _PR0/_PR3):
 #
-#   d3cold.sh
+#   d3cold.sh KSELFTEST
 #
 # Saves in $VFIOPM_OUT: idle-state (power_state once idle), status.json/.txt
 # and status.rc (vfiopm-status), cycle.jsonl and cycle.rc (vfiopm-trace --json
-# over a LOW_POWER_ENTRY cycle and a wake cycle), lowpower.txt (their steps).
+# over a LOW_POWER_ENTRY cycle and a wake cycle), lowpower.txt (their steps),
+# kselftest.tap and kselftest.rc (the vfio low-power kselftest, on D3cold).
 set -u
 st=tools/vfiopm-status/vfiopm-status
 lp=tools/vfio-lowpower/vfio-lowpower
@@ -30,5 +31,7 @@ sleep 0.5
 kill -INT $tpid
 wait $tpid
 echo $? >"$out/cycle.rc"
+timeout 300 "$1" "$VFIOPM_BDF" >"$out/kselftest.tap" 2>&1
+echo $? >"$out/kselftest.rc"
 echo done >"$out/progress"
 exit 0

@@ -1,14 +1,14 @@
 # Helpers for the guest scripts: sourced, not run (the working directory is
 # the project tree).
 
-# wait_state STATE [SECONDS]: wait up to SECONDS (default 10) until
-# $VFIOPM_BDF's power_state reads STATE.
+# wait_state STATE [SECONDS] [DIR]: wait up to SECONDS (default 10) until the
+# power_state of DIR (default $VFIOPM_BDF's) reads STATE. A deadline, not a
+# count of polls: under emulation each poll costs a fork or two.
 wait_state() {
-	i=0
-	while [ "$(cat "/sys/bus/pci/devices/$VFIOPM_BDF/power_state")" != "$1" ] &&
-		[ $i -lt $((${2:-10} * 100)) ]; do
+	f=${3:-/sys/bus/pci/devices/$VFIOPM_BDF}/power_state
+	deadline=$(($(date +%s) + ${2:-10}))
+	while [ "$(cat "$f")" != "$1" ] && [ "$(date +%s)" -lt $deadline ]; do
 		sleep 0.01
-		i=$((i + 1))
 	done
 }
 
