@@ -5,8 +5,10 @@
 set -u
 lp=$PWD/tools/vfio-lowpower/vfio-lowpower
 tool=$PWD/tools/vfiopm-trace/vfiopm-trace
+st=$PWD/tools/vfiopm-status/vfiopm-status
 t=/sys/kernel/tracing
 dev=/sys/bus/pci/devices/$VFIOPM_BDF
+port=$(readlink -f "$dev/..")
 
 say() {
 	sleep 0.3 # let the trace of the previous step drain first
@@ -17,6 +19,28 @@ if [ ! -d $t/events/vfio_pci ]; then
 	echo "this kernel has no vfio_pci tracepoints: boot the patched test kernel"
 	exit 1
 fi
+# wait_state STATE [DIR]: up to 20 s until power_state of DIR (default the device) reads STATE
+wait_state() {
+	deadline=$(($(date +%s) + 20))
+	while [ "$(cat "${2:-$dev}/power_state")" != "$1" ] && [ "$(date +%s)" -lt $deadline ]; do
+		sleep 0.01
+	done
+}
+
+wait_state D3hot "$port"
+say "vfiopm-status: the idle device behind root port $(basename "$port"), whose firmware node has power resources"
+$st "$VFIOPM_BDF"
+echo 1 >"$port/d3cold_allowed"
+wait_state D3cold
+say "vfiopm-status: after echo 1 >$(basename "$port")/d3cold_allowed"
+$st "$VFIOPM_BDF"
+echo on >"$port/power/control"
+wait_state D0 "$port"
+say "vfiopm-status: with power/control=on on the root port"
+$st "$VFIOPM_BDF"
+echo auto >"$port/power/control"
+wait_state D3cold
+
 if [ -x "$tool" ]; then
 	"$tool" -d "$VFIOPM_BDF" &
 	reader=$!
@@ -39,7 +63,10 @@ $lp "$VFIOPM_BDF" entry-wakeup wait-d3 read wait-wake sleep:300 exit
 say "3. close while engaged: closing the device gives the low-power reference back"
 $lp "$VFIOPM_BDF" entry wait-d3
 sleep 1
+wait_state D3cold
 say "back to idle: $(cat $dev/power_state), runtime usage count $(cat $dev/power/runtime_usage)"
 # vfiopm-trace prints its per-device summary on SIGINT
 kill -INT $reader
 wait $reader
+say "vfiopm-status: after the cycles"
+$st "$VFIOPM_BDF"
