@@ -177,6 +177,7 @@ static __always_inline struct dev_state *dev_get(struct device *dev, bool check_
 	init.model = seed_count ? *seed_count : -1;
 	init.pending_tid = -1;
 	init.dstate = -1;
+	init.resumed_from = -1;
 	bpf_map_update_elem(&devs, &id, &init, BPF_NOEXIST);
 	s = bpf_map_lookup_elem(&devs, &id);
 	return s && s->watched ? s : NULL;
@@ -360,7 +361,7 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 		/* the get a resume already counted: its latency is the wake's */
 		if (ret == 0 && model_get(s, op, tid) && s->ts_wake_req) {
 			lat = now - s->ts_wake_req;
-			hist_add(id, H_RESUME, lat);
+			hist_add(id, s->resumed_from == DSTATE_D3COLD ? H_RESUME_D3COLD : H_RESUME, lat);
 			s->ts_wake_req = 0;
 		}
 		if (ret == 0)
@@ -489,6 +490,7 @@ static __always_inline u64 resumed(struct dev_state *s, u64 id, u64 now)
 	u64 res = 0;
 
 	s->resumes++;
+	s->resumed_from = s->dstate;
 	if (s->suspended && s->ts_suspend) {
 		res = now - s->ts_suspend;
 		s->lowpower_ns += res;
@@ -723,6 +725,7 @@ static __always_inline int on_rpm(void *ctx, struct device *dev, int flags, bool
 		}
 		st.kind = get ? STASH_GET : STASH_PUT;
 		st.pending = 1;
+		st.resuming = get && dev->power.runtime_status >= RPM_SUSPENDED;
 		bpf_get_current_comm(st.comm, sizeof(st.comm));
 		bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
 		return 0;
@@ -777,6 +780,30 @@ int BPF_PROG(rpm_usage, struct device *dev, int flags)
 	return on_rpm(ctx, dev, flags, false);
 }
 
+/*
+ * The state a resume starts from, read before the PCI core powers the
+ * device up. It can be deeper than the state the suspend reached: behind a
+ * port with the power resources, the device suspends to D3hot, and the
+ * port's later D3cold takes everything below it there.
+ */
+SEC("fentry/pci_pm_runtime_resume")
+int BPF_PROG(pci_pm_runtime_resume_entry, struct device *dev)
+{
+	u64 id = (u64)dev;
+	struct dev_state *s = bpf_map_lookup_elem(&devs, &id);
+	struct pci_dev *pdev = container_of(dev, struct pci_dev, dev);
+	int state;
+
+	if (!s || !s->watched)
+		return 0;
+	state = BPF_CORE_READ(pdev, current_state);
+	if (state == DSTATE_D3COLD && s->dstate != DSTATE_D3COLD) {
+		s->d3cold_suspends++;
+		s->dstate = state;
+	}
+	return 0;
+}
+
 /* Stock mode: the PCI core's runtime-PM callbacks give suspend/resume and D-state. */
 SEC("fexit/pci_pm_runtime_suspend")
 int BPF_PROG(pci_pm_runtime_suspend, struct device *dev, int ret)
@@ -817,7 +844,8 @@ int BPF_PROG(pci_pm_runtime_resume, struct device *dev, int ret)
 	if (!s || !stock_mode || ret)
 		return 0;
 	if (s->ts_wake_req) {
-		hist_add((u64)dev, H_RESUME, now - s->ts_wake_req);
+		hist_add((u64)dev, s->dstate == DSTATE_D3COLD ? H_RESUME_D3COLD : H_RESUME,
+			 now - s->ts_wake_req);
 		s->ts_wake_req = 0;
 	}
 	e = ev_open(s, dev, EV_RUNTIME_RESUME, usage_of(dev));

@@ -47,6 +47,7 @@ enum hist_kind {
 	H_RESIDENCY,	/* suspended to resumed, in D3hot (or any state but D3cold) */
 	H_WAKE_EXIT,	/* runtime resume to low-power exit (wake) */
 	H_RESIDENCY_D3COLD,	/* suspended to resumed, in D3cold */
+	H_RESUME_D3COLD,	/* as H_RESUME, for a resume from D3cold */
 	H_MAX,
 };
 
@@ -110,6 +111,7 @@ struct dev_state {
 	__u64 config_puts;	/* sysfs config readers' puts (their get is invisible, F4) */
 	__s32 model;
 	__s32 pending_tid;	/* task whose get is counted by a resume */
+	__s32 resumed_from;	/* the state the last resume left */
 	__s32 dstate;
 	__u8 engaged;
 	__u8 wake_armed;
@@ -148,6 +150,7 @@ struct rpm_stash {
 	__u64 last_event;	/* this task's last vfio event on ev_dev */
 	char comm[COMM_LEN];
 	__u64 ips[SITE_DEPTH];
+	__u8 resuming;		/* the get found the device suspended: it returns after the resume */
 };
 
 enum { STASH_GET, STASH_PUT, STASH_UNDERFLOW };

@@ -136,9 +136,13 @@ qemu_args=(-M q35 -accel "tcg,thread=$tcg_thread" -m "$mem" -smp "$smp" -no-rebo
 	-virtfs "local,path=$VFIOPM_CACHE,mount_tag=cache,security_model=none,readonly=on,multidevs=remap"
 	-netdev user,id=n0,restrict=on)
 if [ "$root_port" = 1 ]; then
-	# hotplug=off: Linux keeps a hotplug port it does not drive natively out
-	# of D3; the firmware date: only ports of 2015 or later may enter D3
-	qemu_args+=(-device pcie-root-port,id=rp0,bus=pcie.0,addr=0x1c,chassis=1,hotplug=off
+	# hotplug=off: the kernel keeps a hotplug port it does not drive
+	# natively out of D3. QEMU's ACPI hotplug of bridges off: under it the
+	# port never reports its link active, and the kernel gives up on the
+	# device when the port powers up again from D3cold. The firmware date:
+	# only ports of 2015 or later may enter D3.
+	qemu_args+=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+		-device pcie-root-port,id=rp0,bus=pcie.0,addr=0x1c,chassis=1,hotplug=off
 		-device e1000e,netdev=n0,bus=rp0,addr=0x0 -smbios type=0,date=01/01/2024)
 else
 	qemu_args+=(-device e1000e,netdev=n0,addr=0x5)

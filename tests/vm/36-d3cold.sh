@@ -41,6 +41,8 @@ tap(any(r.get("event") == "pci_pm_runtime_suspend" and r.get("dstate") == "D3col
 tap(any(r.get("event") == "vfio_pci_runtime_resume" and r.get("resumed_from") == "D3cold" for r in ev),
     "vfiopm-trace: a resume from D3cold")
 tap(any(r.get("event") == "vfio_pci_wake_signal" for r in ev), "vfiopm-trace: the wake from D3cold signals the eventfd")
+tap(any(r.get("type") == "hist" and r.get("kind") == "D3cold resume latency" and sum(r.get("log2_slots", [])) > 0
+        for r in recs), "vfiopm-trace: resume latency from D3cold has its own histogram")
 summ = [r for r in recs if r.get("type") == "summary" and r.get("final")]
 rc = open(f"{out}/cycle.rc").read().strip()
 tap(rc == "0" and summ and summ[0].get("flagged") == 0 and summ[0].get("d3cold_suspends", 0) >= 2,

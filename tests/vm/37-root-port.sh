@@ -37,9 +37,7 @@ for name, want_state, verdict, possible in (
         ("port-d3hot", "D3hot D3hot", f"D3hot only: parent {port} d3cold_allowed=0: the kernel "
          "takes the port to D3hot, not to D3cold", False),
         ("idle", "D3cold D3cold", "can reach D3cold", True),
-        # the device reads D3cold until it next resumes: the PCI core does not
-        # update a child's state when its port powers up
-        ("port-on", "D3cold D0", f"D3hot only: parent {port} control=on keeps the slot powered", False),
+        ("port-on", "D3hot D0", f"D3hot only: parent {port} control=on keeps the slot powered", False),
         ("back", "D3cold D3cold", "can reach D3cold", True)):
     state = open(f"{out}/{name}.state").read().strip()
     s, rc = status(name)

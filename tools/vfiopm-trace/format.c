@@ -39,6 +39,7 @@ static const char *const source_names[] = { VFIOPM_EXIT_SOURCES(VALUE_NAME) };
 static const char *const dstate_names[] = { VFIOPM_DSTATES(VALUE_NAME) };
 static const char *const hist_names[H_MAX] = {
 	"resume latency", "suspend latency", "D3hot residency", "wake to exit", "D3cold residency",
+	"D3cold resume latency",
 };
 static const char *const flag_names[] = {
 	"underflow", "put-without-get", "held-at-suspend", "entry-at-close",

@@ -218,8 +218,12 @@ const char *dev_name_of(__u64 dev_id, char *buf)
  * When the vfio event of an rpm get/put is due. It follows within
  * microseconds, except for a get that has to resume the device: that one
  * returns only after the resume, which takes tens of milliseconds under
- * emulation. Such a get is due from the resume on, and not at all while the
- * device is still suspended (0), unless tracing is ending.
+ * emulation and more behind a port that must first leave D3cold (its link
+ * takes 100 ms). Such a get is due from the resume on, and not at all while
+ * the device is still suspended (0), unless tracing is ending. Whether it
+ * had to resume is the kernel's runtime_status at the get (st->resuming),
+ * not this tool's model, which knows nothing of a device suspended before
+ * tracing began.
  */
 static __u64 claim_due(const struct rpm_stash *st, bool final)
 {
@@ -227,7 +231,9 @@ static __u64 claim_due(const struct rpm_stash *st, bool final)
 
 	if (st->kind != STASH_GET || bpf_map_lookup_elem(fds.devs, &st->dev_id, &d))
 		return st->ts;
-	if (d.suspended && !final)
+	if (final)
+		return d.ts_resume > st->ts ? d.ts_resume : st->ts;
+	if (d.suspended || (st->resuming && d.ts_resume <= st->ts))
 		return 0;
 	return d.ts_resume > st->ts ? d.ts_resume : st->ts;
 }
@@ -438,9 +444,12 @@ void print_summary(bool final)
 		if (bpf_map_lookup_elem(fd, &key, &s) || !s.watched)
 			continue;
 		du = dev_user(s.name);
+		read_sysfs_state("/sys", s.name, &ss);
 		cur = s.suspended && s.ts_suspend ? now - s.ts_suspend : 0;	/* still suspended */
 		lp = s.lowpower_ns + cur;
-		d3cold = s.d3cold_ns + (s.dstate == DSTATE_D3COLD ? cur : 0);
+		/* sysfs: a port's D3cold may have taken it deeper since it suspended */
+		d3cold = s.d3cold_ns + (s.dstate == DSTATE_D3COLD ||
+					!strcmp(ss.power_state, "D3cold") ? cur : 0);
 		lp_pct = elapsed ? 100.0 * (double)lp / (double)elapsed : 0.0;
 		d3cold_pct = elapsed ? 100.0 * (double)d3cold / (double)elapsed : 0.0;
 		if (du->resume.n) {	/* from the events seen */
@@ -462,7 +471,6 @@ void print_summary(bool final)
 		if (final)
 			leak_at_exit(key);
 		refs = dev_outstanding(key, final) + foreign;
-		read_sysfs_state("/sys", s.name, &ss);
 		if (final && foreign > 0) {
 			/* a reference taken outside vfio is still held */
 			if (env.json) {

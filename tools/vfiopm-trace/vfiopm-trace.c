@@ -151,6 +151,7 @@ static const struct prog_desc progs[] = {
 	{ "rpm_usage", K_TP, "rpm_usage", M_FULL | M_STOCK },
 	{ "pci_pm_runtime_suspend", K_FUNC, "pci_pm_runtime_suspend", M_FULL | M_STOCK },
 	{ "pci_pm_runtime_resume", K_FUNC, "pci_pm_runtime_resume", M_STOCK },
+	{ "pci_pm_runtime_resume_entry", K_FUNC, "pci_pm_runtime_resume", M_FULL | M_STOCK },
 	{ "pm_runtime_idle_exit", K_FUNC, "__pm_runtime_idle", M_FULL | M_STOCK },
 	{ "vfio_pci_core_ioctl_feature", K_FUNC, "vfio_pci_core_ioctl_feature", M_STOCK },
 	{ "vfio_pci_core_runtime_resume", K_FUNC, "vfio_pci_core_runtime_resume", M_STOCK },

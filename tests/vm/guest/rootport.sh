@@ -43,7 +43,8 @@ echo auto >"$port/power/control"
 wait_state D3cold 20
 snapshot back
 start_tracer "$out/cycle.jsonl" "$out/cycle.err" --json --fail-on-imbalance
-$lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit >"$out/lowpower.txt" 2>&1
+# sleeps: the port suspends 100 ms after the device, and only then is it D3cold
+$lp "$VFIOPM_BDF" entry wait-d3 sleep:1000 read wait-d3 sleep:1000 exit >"$out/lowpower.txt" 2>&1
 echo "rc $?" >>"$out/lowpower.txt"
 wait_state D3cold 20
 sleep 0.5
