@@ -129,6 +129,7 @@ static __always_inline void hist_add(u64 dev_id, u32 kind, u64 ns)
 	barrier_var(slot);
 	slot &= HIST_SLOTS - 1;
 	__sync_fetch_and_add(&h->slots[slot], 1);
+	__sync_fetch_and_add(&h->sum_ns, ns);
 }
 
 /*

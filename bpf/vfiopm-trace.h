@@ -129,6 +129,7 @@ struct hist_key {
 
 struct hist {
 	__u64 slots[HIST_SLOTS];
+	__u64 sum_ns;		/* of every value counted (Prometheus _sum) */
 };
 
 /* Per-task record of an rpm get/put waiting for its vfio event. */

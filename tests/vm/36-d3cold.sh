@@ -57,6 +57,21 @@ check "vfiopm-check reads the D3cold cycles as balanced (exit $v)" test "$v" = 0
 grep -E '^ *low power: .*D3cold [0-9.]+ s \([1-9]' "$out/check.txt" >"$out/check-residency.txt"
 check "vfiopm-check splits the residency: D3cold named ($(sed 's/^ *//' "$out/check-residency.txt"))" \
 	test -s "$out/check-residency.txt"
+# Prometheus: the exposition vfiopm-trace wrote passes promtool's lint (a
+# copy with a counter stripped of _total must not: the control), and a real
+# scrape through node_exporter and a Prometheus server returns its value
+prom=$out/prom/vfiopm.prom
+check "vfiopm-trace --prom: promtool check metrics passes ($(grep -c '^vfiopm_' "$prom" 2>/dev/null) samples)" \
+	sh -c "test -s '$prom' && promtool check metrics <'$prom' >'$out/promtool.txt' 2>&1"
+sed 's/vfiopm_suspends_total/vfiopm_suspends/' "$prom" >"$out/prom-doctored.txt"
+check "promtool rejects a counter without _total (control)" \
+	sh -c "! promtool check metrics <'$out/prom-doctored.txt' >/dev/null 2>&1"
+want=$(sed -n 's/^vfiopm_suspends_total{dev="[^"]*"} //p' "$prom" | head -n 1)
+timeout 120 python3 "$top/tests/prom-scrape.py" "$out/prom" vfiopm_suspends_total >"$out/scrape.txt" 2>&1
+grep -E '^(not )?ok' "$out/scrape.txt"
+got=$(sed -n 's/^result: //p' "$out/scrape.txt" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["value"][1] if r else "")' 2>/dev/null)
+check "Prometheus query vfiopm_suspends_total returns the device's value ($got, file $want)" \
+	sh -c "test -n '$want' && test '$got' = '$want'"
 rc=$(cat "$out/kselftest.rc" 2>/dev/null)
 kselftest_tap "kselftest on the D3cold slot" "$out/kselftest.tap"
 check "kselftest on the D3cold slot: exit $rc, expects D3cold, 9 cases passed" \
@@ -64,4 +79,5 @@ check "kselftest on the D3cold slot: exit $rc, expects D3cold, 9 cases passed" \
 		test \$(grep -cE '^ok [0-9]+ ' '$out/kselftest.tap') = 9"
 cp "$out/status.txt" "$top/tests/logs/d3cold-status.txt" 2>/dev/null
 cp "$out/cycle.jsonl" "$top/tests/logs/d3cold-cycle.jsonl" 2>/dev/null
+cp "$prom" "$top/tests/logs/d3cold-vfiopm.prom" 2>/dev/null
 exit $tap_failed

@@ -14,7 +14,7 @@
 enum { EXIT_BLOCKED = 1, EXIT_CANNOT = 2, EXIT_USAGE = 64 };
 
 static struct env {
-	bool json;
+	bool json, prom;
 	const char *sys, *proc;
 	char **bdfs;
 	int nbdfs;
@@ -36,12 +36,17 @@ static const char doc[] =
 "EXAMPLES:\n"
 "  vfiopm-status                    every vfio-pci device\n"
 "  vfiopm-status --json 0000:01:00.0\n"
+"  vfiopm-status --prom >/var/lib/prometheus/node-exporter/vfiopm.prom.$$ &&\n"
+"    mv /var/lib/prometheus/node-exporter/vfiopm.prom.$$ \\\n"
+"       /var/lib/prometheus/node-exporter/vfiopm.prom   (a cron job: docs/metrics.md)\n"
 "\n"
 "Exit status: 0 every device can sleep, 1 something keeps one awake, 2 a\n"
 "device cannot be inspected, 64 usage error.";
 
 static const struct argp_option opts[] = {
 	{ "json", 'j', NULL, 0, "One JSON object per device (docs/json.md)", 0 },
+	{ "prom", 'p', NULL, 0, "Prometheus text exposition for node_exporter's textfile "
+	  "collector (docs/metrics.md)", 0 },
 	{ "root", 'R', "DIR", 0, "Read DIR/sys and DIR/proc instead (for tests)", 0 },
 	{},
 };
@@ -52,6 +57,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *st)
 {
 	switch (key) {
 	case 'j': env.json = true; break;
+	case 'p': env.prom = true; break;
 	case 'R':
 		snprintf(sysbuf, sizeof(sysbuf), "%s/sys", arg);
 		snprintf(procbuf, sizeof(procbuf), "%s/proc", arg);
@@ -78,22 +84,21 @@ static error_t parse_arg(int key, char *arg, struct argp_state *st)
 
 void print_human(const struct dev_status *st, const struct verdict *v);
 void print_json(const struct dev_status *st, const struct verdict *v);
+void print_prom(const struct dev_status *st, const struct verdict *v, int n);
 
-static int one(const char *bdf)
+/* Gathers and judges one device into st/v; prints it unless --prom. */
+static int one(const char *bdf, struct dev_status *st, struct verdict *v)
 {
-	struct dev_status st;
-	struct verdict v;
-
-	if (gather(env.sys, env.proc, bdf, &st)) {
+	if (gather(env.sys, env.proc, bdf, st)) {
 		fprintf(stderr, "vfiopm-status: %s: no such PCI device\n", bdf);
 		return EXIT_CANNOT;
 	}
-	judge(&st, &v);
+	judge(st, v);
 	if (env.json)
-		print_json(&st, &v);
-	else
-		print_human(&st, &v);
-	return v.can_sleep ? 0 : EXIT_BLOCKED;
+		print_json(st, v);
+	else if (!env.prom)
+		print_human(st, v);
+	return v->can_sleep ? 0 : EXIT_BLOCKED;
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -124,12 +129,18 @@ static int vfio_devices(char **names, int max)
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, "[DEVICE...]", doc, NULL, NULL, NULL };
+	struct dev_status *sts;
+	struct verdict *vs;
 	char *found[64];
-	int rc = 0, n;
+	int rc = 0, n, ok = 0;
 
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
+	if (env.json && env.prom) {
+		fprintf(stderr, "vfiopm-status: --json and --prom are exclusive\n");
+		return EXIT_USAGE;
+	}
 	if (!env.nbdfs) {
 		n = vfio_devices(found, 64);
 		if (n <= 0) {
@@ -140,10 +151,21 @@ int main(int argc, char **argv)
 		env.bdfs = found;
 		env.nbdfs = n;
 	}
+	sts = calloc((size_t)env.nbdfs, sizeof(*sts));
+	vs = calloc((size_t)env.nbdfs, sizeof(*vs));
+	if (!sts || !vs) {
+		fprintf(stderr, "vfiopm-status: out of memory\n");
+		return EXIT_CANNOT;
+	}
 	for (int i = 0; i < env.nbdfs; i++) {
-		int r = one(env.bdfs[i]);
+		int r = one(env.bdfs[i], &sts[ok], &vs[ok]);
 
+		ok += r != EXIT_CANNOT;
 		rc = r > rc ? r : rc;
 	}
+	if (env.prom)
+		print_prom(sts, vs, ok);
+	free(sts);
+	free(vs);
 	return rc;
 }

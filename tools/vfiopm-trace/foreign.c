@@ -67,8 +67,7 @@ static void flag(struct foreign *f, const char *why)
 	if (f->flagged)
 		return;
 	f->flagged = true;
-	du->flagged++;
-	nflagged++;
+	flag_count(du, "outside-vfio");
 	print_foreign(f, "outside-vfio", why);
 }
 
@@ -98,8 +97,7 @@ static void underflow(__u32 tid, const struct rpm_stash *st, const char *dev)
 	struct dev_user *du = dev_user(dev);
 
 	snprintf(f.dev, sizeof(f.dev), "%s", dev);
-	du->flagged++;
-	nflagged++;
+	flag_count(du, "underflow");
 	print_foreign(&f, "underflow", "put at count 0, refused by the kernel (-EINVAL)");
 	foreign_count_finding(dev);
 }

@@ -62,6 +62,14 @@ const char *dstate_name(int state)
 	return NAME(dstate_names, state);
 }
 
+const char *flag_kind(__u32 flags)
+{
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+		if ((flags & (1u << i)) && (1u << i) != FL_INCONCLUSIVE)
+			return flag_names[i];
+	return "other";
+}
+
 void flags_str(__u32 flags, char *buf, size_t n)
 {
 	size_t len = 0;

@@ -44,8 +44,7 @@ static void flag_leak(const struct ref_key *k, const struct ref_val *v, __u64 no
 	if (nleaks < MAX_LEAKS)
 		leaks[nleaks++] = (struct leak){ .k = *k, .ts = v->ts };
 	dev_name_of(k->dev_id, name);
-	nflagged++;
-	dev_user(name)->flagged++;
+	flag_count(dev_user(name), "leak");
 	if (env.json) {
 		printf("{\"type\":\"flag\",\"ts\":%llu,\"dev\":", (unsigned long long)now);
 		json_str(stdout, name);
@@ -115,8 +114,7 @@ static void report_held(const char *bdf, int low, const struct sysfs_state *ss)
 
 	if (low < 0 || nh < 0 || low <= explained)
 		return;
-	nflagged++;
-	dev_user(bdf)->flagged++;
+	flag_count(dev_user(bdf), "held-before-trace");
 	if (env.json) {
 		printf("{\"type\":\"flag\",\"flag\":\"held-before-trace\",\"dev\":\"%s\",\"usage_count\":%d,"
 		       "\"explained\":%d,\"control\":", bdf, low, explained);

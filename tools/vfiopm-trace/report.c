@@ -154,6 +154,23 @@ static void print_stack(int stack_id, const char *indent)
 	print_stack_ips(ips, MAX_STACK_DEPTH, indent);
 }
 
+void flag_count(struct dev_user *du, const char *kind)
+{
+	int i;
+
+	nflagged++;
+	du->flagged++;
+	for (i = 0; i < du->nflag_kinds && strcmp(du->flags_by[i].kind, kind); i++)
+		;
+	if (i == du->nflag_kinds) {
+		if (i == MAX_FLAG_KINDS)
+			i--;	/* more kinds than the tool has: the last slot takes them */
+		else
+			du->flags_by[du->nflag_kinds++].kind = kind;
+	}
+	du->flags_by[i].n++;
+}
+
 static bool is_flag(__u32 flags)
 {
 	return flags & ~FL_INCONCLUSIVE;
@@ -173,9 +190,12 @@ int handle_event(void *ctx, void *data, size_t len)
 		if (e->latency_ns)
 			samples_add(&du->resume, e->latency_ns);
 	}
+	if (e->type == EV_LOW_POWER_ENTRY && e->ret == 0)
+		du->entries_by[!!e->with_wakeup]++;
+	if (e->type == EV_LOW_POWER_EXIT && e->source < SRC__N)
+		du->exits_by[e->source]++;
 	if (is_flag(e->flags)) {
-		nflagged++;
-		du->flagged++;
+		flag_count(du, flag_kind(e->flags));
 		site = site_of(e->stack_id, sitebuf, sizeof(sitebuf));
 	}
 	if (e->flags & (FL_UNDERFLOW | FL_HELD_AT_SUSPEND))
@@ -483,8 +503,7 @@ void print_summary(bool final)
 				printf("%-12s !! %d reference(s) taken outside vfio still held at exit "
 				       "(device %s)\n", s.name, foreign, ss.runtime_status);
 			}
-			nflagged++;
-			du->flagged++;
+			flag_count(du, "held-outside-vfio");
 		}
 		if (env.json) {
 			printf("{\"type\":\"summary\",\"dev\":");

@@ -14,6 +14,7 @@ struct env {
 	bool json, summary, hist, stacks, fail_on_imbalance, verbose, verify;
 	bool all, no_rw;	/* balanced region/ioctl get/put: show, hide */
 	int interval, duration;
+	const char *prom;	/* --prom FILE */
 };
 extern struct env env;
 
@@ -23,12 +24,18 @@ struct map_fds {
 };
 extern struct map_fds fds;
 
+#define MAX_FLAG_KINDS 12
+
 struct dev_user {
 	char name[DEV_NAME_LEN];
 	struct samples resume;	/* resume latencies seen in events */
 	unsigned long foreign_gets, foreign_puts;	/* seen outside vfio */
 	bool count_finding;	/* an underflow or held-at-suspend was flagged */
 	unsigned long flagged;
+	struct { const char *kind; unsigned long n; } flags_by[MAX_FLAG_KINDS];
+	int nflag_kinds;
+	unsigned long entries_by[2];	/* plain, with wakeup (accepted) */
+	unsigned long exits_by[SRC__N];
 };
 extern struct dev_user dusers[MAX_DEVS];
 extern int ndusers;
@@ -46,6 +53,8 @@ int handle_event(void *ctx, void *data, size_t len);
 void scan_foreign(__u64 min_age_ns, bool final);
 void check_lost(void);
 struct dev_user *dev_user(const char *name);
+/* one flagged finding of this kind (a static string) on the device */
+void flag_count(struct dev_user *du, const char *kind);
 const char *dev_name_of(__u64 dev_id, char *buf);
 const char *site_of_ips(const __u64 *ips, int n, char *buf, size_t len);
 void json_stack_ips(const __u64 *ips, int n);
@@ -64,6 +73,8 @@ void foreign_age_check(__u64 now, bool final);
 void foreign_count_finding(const char *dev);
 int foreign_held(const char *dev);
 void print_start(void);
+/* prom.c: FILE rewritten atomically; 0 or -1 (said on stderr) */
+int write_prom(const char *path);
 void print_summary(bool final);
 
 #endif

@@ -20,6 +20,8 @@ const char *source_name(int source);
 const char *dstate_name(int state);
 const char *hist_name(int kind);
 void flags_str(__u32 flags, char *buf, size_t n);
+/* the first flag set, but FL_INCONCLUSIVE: a finding's kind */
+const char *flag_kind(__u32 flags);
 /* One event as a JSON line (docs/json.md) or a live-view line; site may be NULL. */
 int format_json(const struct event *e, const char *site, char *buf, size_t n);
 int format_live(const struct event *e, const char *site, __u64 t0, char *buf, size_t n);

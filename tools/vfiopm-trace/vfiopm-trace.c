@@ -39,7 +39,7 @@ static const char doc[] =
 	"Exit status: 0 ok, 1 imbalance flagged (--fail-on-imbalance), 2 cannot trace\n"
 	"here (privileges, BTF, no vfio, unknown device), 64 usage error.";
 
-enum { OPT_JSON = 1000, OPT_DURATION, OPT_STACKS, OPT_FAIL, OPT_NO_RW, OPT_VERIFY };
+enum { OPT_JSON = 1000, OPT_DURATION, OPT_STACKS, OPT_FAIL, OPT_NO_RW, OPT_VERIFY, OPT_PROM };
 
 static const struct argp_option opts[] = {
 	{ "device", 'd', "BDF", 0, "Trace only this device (repeatable)", 0 },
@@ -48,6 +48,9 @@ static const struct argp_option opts[] = {
 	{ "summary", 's', NULL, 0, "Only the per-device summary (and flags), no event lines", 0 },
 	{ "hist", 'H', NULL, 0, "Latency and residency histograms (log2, usecs)", 0 },
 	{ "interval", 'i', "SECS", 0, "Print summary/histograms every SECS seconds", 0 },
+	{ "prom", OPT_PROM, "FILE", 0, "Write Prometheus metrics to FILE for node_exporter's "
+	  "textfile collector, atomically, every -i SECS (default 15) and at exit "
+	  "(docs/metrics.md)", 0 },
 	{ "duration", OPT_DURATION, "SECS", 0, "Stop after SECS seconds", 0 },
 	{ "stacks", OPT_STACKS, NULL, 0, "Print kernel stacks of flagged references", 0 },
 	{ "fail-on-imbalance", OPT_FAIL, NULL, 0, "Exit 1 when anything was flagged", 0 },
@@ -97,6 +100,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'a': env.all = true; break;
 	case OPT_NO_RW: env.no_rw = true; break;
 	case OPT_VERIFY: env.verify = true; break;
+	case OPT_PROM:
+		if (!*arg)
+			argp_error(state, "--prom wants a file name");
+		env.prom = arg;
+		break;
 	case 'v': env.verbose = true; break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument: %s", arg); break;
@@ -314,7 +322,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	struct probe pr;
 	char missing[64];
-	__u64 next_interval, deadline;
+	__u64 next_interval, deadline, next_prom, prom_every;
 	int err;
 
 	argp_err_exit_status = EXIT_USAGE;
@@ -411,6 +419,12 @@ int main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	t0 = now_ns();
 	print_start();
+	if (env.prom && write_prom(env.prom)) {
+		err = -1;
+		goto cleanup;
+	}
+	prom_every = (__u64)(env.interval ? env.interval : 15) * 1000000000ULL;
+	next_prom = t0 + prom_every;
 
 	next_interval = env.interval ? t0 + (__u64)env.interval * 1000000000ULL : 0;
 	deadline = env.duration ? t0 + (__u64)env.duration * 1000000000ULL : 0;
@@ -437,11 +451,17 @@ int main(int argc, char **argv)
 			print_summary(false);
 			next_interval += (__u64)env.interval * 1000000000ULL;
 		}
+		if (env.prom && now >= next_prom) {
+			write_prom(env.prom);
+			next_prom += prom_every;
+		}
 		if (deadline && now >= deadline)
 			break;
 	}
 	ring_buffer__consume(rb);
 	print_summary(true);
+	if (env.prom && write_prom(env.prom))
+		err = -1;
 cleanup:
 	ring_buffer__free(rb);
 	vfiopm_trace_bpf__destroy(obj);

@@ -7,7 +7,8 @@
 # Saves in $VFIOPM_OUT: idle-state (power_state once idle), status.json/.txt
 # and status.rc (vfiopm-status), cycle.jsonl and cycle.rc (vfiopm-trace --json
 # over a LOW_POWER_ENTRY cycle and a wake cycle), lowpower.txt (their steps),
-# kselftest.tap and kselftest.rc (the vfio low-power kselftest, on D3cold).
+# kselftest.tap and kselftest.rc (the vfio low-power kselftest, on D3cold),
+# prom/vfiopm.prom (vfiopm-trace --prom, written at its exit).
 set -u
 st=tools/vfiopm-status/vfiopm-status
 lp=tools/vfio-lowpower/vfio-lowpower
@@ -15,6 +16,7 @@ dev=/sys/bus/pci/devices/$VFIOPM_BDF
 out=$VFIOPM_OUT
 
 . tests/vm/guest/lib.sh
+mkdir -p "$out/prom"
 
 wait_state D3cold 20
 cat "$dev/power_state" >"$out/idle-state"
@@ -22,7 +24,8 @@ cat "$dev/firmware_node/power_state" >"$out/fw-state" 2>&1
 $st --json "$VFIOPM_BDF" >"$out/status.json" 2>&1
 echo $? >"$out/status.rc"
 $st "$VFIOPM_BDF" >"$out/status.txt" 2>&1
-start_tracer "$out/cycle.jsonl" "$out/cycle.err" --json --fail-on-imbalance
+start_tracer "$out/cycle.jsonl" "$out/cycle.err" --json -H --fail-on-imbalance \
+	--prom "$out/prom/vfiopm.prom"
 $lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit entry-wakeup wait-d3 read wait-wake \
 	>"$out/lowpower.txt" 2>&1
 echo "rc $?" >>"$out/lowpower.txt"
