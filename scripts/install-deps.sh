@@ -18,6 +18,8 @@ packages=(
 	bpftrace linux-perf trace-cmd
 	# stock kernels for the fallback matrix
 	kmod
+	# metrics: promtool's lint and a real scrape (node_exporter, Prometheus)
+	prometheus prometheus-node-exporter
 )
 
 missing=()

@@ -6,9 +6,9 @@
 
 #include "prom.h"
 
-#define NAME(id, name, type, help) name,
-#define TYPE(id, name, type, help) type,
-#define HELP(id, name, type, help) help,
+#define NAME(id, name, type, labels, help) name,
+#define TYPE(id, name, type, labels, help) type,
+#define HELP(id, name, type, labels, help) help,
 static const char *const names[M__N] = { VFIOPM_METRICS(NAME) };
 static const char *const types[M__N] = { VFIOPM_METRICS(TYPE) };
 static const char *const helps[M__N] = { VFIOPM_METRICS(HELP) };
@@ -52,7 +52,7 @@ void prom_sample(FILE *f, const char *name, double value, ...)
 	va_end(ap);
 	if (*sep == ',')
 		fputc('}', f);
-	fprintf(f, " %.17g\n", value);
+	fprintf(f, " %.15g\n", value);
 }
 
 int prom_write_file(const char *path, void (*write)(FILE *f, void *ctx), void *ctx)
