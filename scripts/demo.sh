@@ -8,7 +8,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/lib.sh"
 
 kdir=$("$top/scripts/build-kernel.sh" | tail -n 1)
+out=$(mktemp -d /tmp/vfiopm-demo.XXXXXX)
 log "booting the test VM (software emulation: ~10 s)"
-exec "$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" \
+"$top/scripts/vm-run.sh" --kernel "$kdir/linux/arch/x86/boot/bzImage" --out "$out" \
 	--root-port --d3cold \
 	--timeout "${VFIOPM_VM_TIMEOUT:-300}" -- scripts/demo/guest.sh
+# the power timeline of what it did, rendered for the README
+[ -s "$out/demo.jsonl" ] || exit 0
+"$top/tools/vfiopm-check/vfiopm-check" -q --timeline "$out/timeline.html" "$out/demo.jsonl" || true
+if command -v chromium >/dev/null; then
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,350 \
+		--screenshot="$out/timeline.png" "file://$out/timeline.html" >/dev/null 2>&1 &&
+		cp "$out/timeline.png" "$top/docs/timeline.png"
+fi
+log "power timeline: $out/timeline.html${out:+ (rendered: docs/timeline.png)}"

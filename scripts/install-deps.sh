@@ -20,6 +20,8 @@ packages=(
 	kmod
 	# metrics: promtool's lint and a real scrape (node_exporter, Prometheus)
 	prometheus prometheus-node-exporter
+	# the timeline rendered for real (headless)
+	chromium fonts-liberation
 )
 
 missing=()

@@ -42,6 +42,9 @@ echo auto >"$port/power/control"
 wait_state D3cold
 
 if [ -x "$tool" ]; then
+	# a second tracer records every event for the timeline (scripts/demo.sh)
+	"$tool" -d "$VFIOPM_BDF" --json >"$VFIOPM_OUT/demo.jsonl" 2>"$VFIOPM_OUT/demo-json.err" &
+	recorder=$!
 	"$tool" -d "$VFIOPM_BDF" &
 	reader=$!
 	sleep 2 # attach before the first step
@@ -66,7 +69,7 @@ sleep 1
 wait_state D3cold
 say "back to idle: $(cat $dev/power_state), runtime usage count $(cat $dev/power/runtime_usage)"
 # vfiopm-trace prints its per-device summary on SIGINT
-kill -INT $reader
-wait $reader
+kill -INT $reader ${recorder:-}
+wait $reader ${recorder:-}
 say "vfiopm-status: after the cycles"
 $st "$VFIOPM_BDF"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "timeline.h"
 
 #define EXIT_USAGE 64
 #define EXIT_IOERR 74
@@ -69,13 +70,15 @@ static const char doc[] =
 "\n"
 "Full documentation: docs/vfiopm-check.md\n";
 
-enum { OPT_JSON = 0x100, OPT_JUNIT, OPT_EXPECT_IDLE, OPT_WINDOW };
+enum { OPT_JSON = 0x100, OPT_JUNIT, OPT_EXPECT_IDLE, OPT_WINDOW, OPT_TIMELINE };
 
 static const struct argp_option options[] = {
 	{ "format", 'f', "FMT", 0, "Force the input format: ftrace, perf or json", 0 },
 	{ "device", 'd', "BDF", 0, "Only check this device (DDDD:BB:DD.F); repeatable", 0 },
 	{ "json", OPT_JSON, NULL, 0, "Write the report as one JSON document", 0 },
 	{ "junit", OPT_JUNIT, "FILE", 0, "Also write JUnit XML to FILE (one test case per device)", 0 },
+	{ "timeline", OPT_TIMELINE, "FILE", 0, "Also write a power timeline to FILE: one self-contained "
+	  "HTML page, a lane per device (docs/vfiopm-check.md)", 0 },
 	{ "expect-idle", OPT_EXPECT_IDLE, NULL, 0,
 	  "Every device must end with vfio holding no reference (sessions closed)", 0 },
 	{ "quiet", 'q', NULL, 0, "No report; the exit status says it all", 0 },
@@ -89,7 +92,7 @@ struct args {
 	const char *devs[MAX_DEVS + 1];
 	int ndevs;
 	int json, quiet;
-	const char *junit;
+	const char *junit, *timeline;
 	char **files;
 	int nfiles;
 };
@@ -129,6 +132,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_JUNIT:
 		a->junit = arg;
 		break;
+	case OPT_TIMELINE:
+		a->timeline = arg;
+		break;
 	case OPT_EXPECT_IDLE:
 		a->io.check.expect_idle = 1;
 		break;
@@ -157,6 +163,7 @@ int main(int argc, char **argv)
 {
 	struct argp argp = { options, parse_opt, "[FILE...]", doc, NULL, NULL, NULL };
 	struct args a;
+	struct timeline *tls;
 	struct input *ins;
 	int code = 0, inc = 0, imb = 0, ioerr = 0, usage = 0;
 
@@ -176,11 +183,21 @@ int main(int argc, char **argv)
 		perror("vfiopm-check");
 		return 70;
 	}
+	tls = calloc((size_t)a.nfiles, sizeof(*tls));
+	if (!tls) {
+		perror("vfiopm-check");
+		return 70;
+	}
 	for (int i = 0; i < a.nfiles; i++) {
 		struct input *in = &ins[i];
 		int v;
 
+		if (a.timeline) {
+			a.io.check.observe = timeline_observe;
+			a.io.check.observe_ctx = &tls[i];
+		}
 		input_run(in, a.files[i], &a.io);
+		timeline_end(&tls[i]);
 		if (in->io_err) {
 			fprintf(stderr, "vfiopm-check: %s: %s\n", in->name, in->err);
 			ioerr = 1;
@@ -208,12 +225,23 @@ int main(int argc, char **argv)
 			code = EXIT_IOERR;
 		}
 	}
+	if (a.timeline) {
+		int err = timeline_write(a.timeline, ins, tls, (size_t)a.nfiles);
+
+		if (err) {
+			fprintf(stderr, "vfiopm-check: %s: %s\n", a.timeline, strerror(err));
+			code = EXIT_IOERR;
+		}
+	}
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "vfiopm-check: <stdout>: write error\n");
 		code = EXIT_IOERR;
 	}
-	for (int i = 0; i < a.nfiles; i++)
+	for (int i = 0; i < a.nfiles; i++) {
 		input_free(&ins[i]);
+		timeline_free(&tls[i]);
+	}
 	free(ins);
+	free(tls);
 	return code;
 }
