@@ -2,7 +2,10 @@
 # VM tier, patched kernel, a D3cold slot (scripts/vm-run.sh --d3cold): the
 # idle vfio-pci device goes to D3cold, vfiopm-status says it can reach it,
 # low-power and wake cycles work from D3cold, vfiopm-trace names D3cold and
-# finds the cycles balanced. The D3hot-only slot is every other VM tier's.
+# finds the cycles balanced, vfiopm-check splits their residency and draws
+# their timeline (rendered by Chromium), vfiopm-trace's --prom file passes
+# promtool and a real scrape, and the kselftest passes expecting D3cold.
+# The D3hot-only slot is every other VM tier's.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -57,6 +60,17 @@ check "vfiopm-check reads the D3cold cycles as balanced (exit $v)" test "$v" = 0
 grep -E '^ *low power: .*D3cold [0-9.]+ s \([1-9]' "$out/check.txt" >"$out/check-residency.txt"
 check "vfiopm-check splits the residency: D3cold named ($(sed 's/^ *//' "$out/check-residency.txt"))" \
 	test -s "$out/check-residency.txt"
+# the power timeline of this run: D3cold named, checked against the log, rendered
+"$top/tools/vfiopm-check/vfiopm-check" -q --timeline "$out/timeline.html" "$out/cycle.jsonl"
+python3 "$top/tests/timeline-check.py" "$out/timeline.html" "$out/cycle.jsonl" --named --flags 0 |
+	sed 's/^\(\(not \)\{0,1\}ok - \)/\1VM run: /' | tee "$out/timeline.tap"
+grep -q '^not ok' "$out/timeline.tap" && tap_failed=1
+check "timeline of the VM run: D3cold bands" grep -q 'class="band d3cold"' "$out/timeline.html"
+timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,350 \
+	--screenshot="$out/timeline.png" "file://$out/timeline.html" >"$out/chromium.log" 2>&1
+shot=$(python3 "$top/tests/png-check.py" "$out/timeline.png")
+check "timeline of the VM run: Chromium renders it, not blank ($shot)" test $? = 0
+cp "$out/timeline.png" "$top/tests/logs/timeline-d3cold.png" 2>/dev/null
 # Prometheus: the exposition vfiopm-trace wrote passes promtool's lint (a
 # copy with a counter stripped of _total must not: the control), and a real
 # scrape through node_exporter and a Prometheus server returns its value
