@@ -24,9 +24,9 @@ void print_human(const struct dev_status *st, const struct verdict *v)
 	printf("%s  %s  %s, runtime %s, control=%s, usage %s, active children %s\n", n->bdf,
 	       or_dash(n->driver), or_dash(n->power_state), or_dash(n->runtime_status),
 	       or_dash(n->control), usage, kids);
-	printf("  time active %lld ms, suspended %lld ms; d3cold_allowed=%d; D3cold power %s\n",
+	printf("  time active %lld ms, suspended %lld ms; d3cold_allowed=%d; D3cold %s\n",
 	       st->active_ms, st->suspended_ms, st->d3cold_allowed,
-	       v->d3cold_possible ? "available" : "not available");
+	       v->d3cold_possible ? "possible" : "not possible");
 	for (int i = 0; i < st->nparents; i++)
 		printf("  parent   %s  %s  %s, runtime %s, control=%s, d3cold_allowed=%d%s\n",
 		       st->parents[i].bdf, or_dash(st->parents[i].driver),
