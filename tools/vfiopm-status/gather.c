@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* What sysfs and procfs say about a device, its parent bridges and its slot. */
-#include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,37 +8,15 @@
 #include <unistd.h>
 
 #include "status.h"
+#include "pci-sysfs.h"
 #include "vfio-holders.h"
-
-static void read_word(const char *dir, const char *file, char *buf, size_t n)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	buf[0] = 0;
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(buf, (int)n, f))
-		buf[strcspn(buf, "\n")] = 0;
-	fclose(f);
-}
 
 static long long read_num(const char *dir, const char *file)
 {
 	char buf[WORD_LEN];
 
-	read_word(dir, file, buf, sizeof(buf));
+	sysfs_word(dir, file, buf, sizeof(buf));
 	return buf[0] ? atoll(buf) : -1;
-}
-
-static bool is_bdf(const char *s)
-{
-	unsigned int a, b, c, d;
-	char end;
-
-	return strlen(s) == 12 && sscanf(s, "%4x:%2x:%2x.%1x%c", &a, &b, &c, &d, &end) == 4;
 }
 
 static void node_at(const char *dir, const char *bdf, struct pm_node *n)
@@ -59,9 +36,9 @@ static void node_at(const char *dir, const char *bdf, struct pm_node *n)
 		if (strlen(name) < sizeof(n->driver))
 			memcpy(n->driver, name, strlen(name) + 1);
 	}
-	read_word(dir, "power_state", n->power_state, sizeof(n->power_state));
-	read_word(dir, "power/runtime_status", n->runtime_status, sizeof(n->runtime_status));
-	read_word(dir, "power/control", n->control, sizeof(n->control));
+	sysfs_word(dir, "power_state", n->power_state, sizeof(n->power_state));
+	sysfs_word(dir, "power/runtime_status", n->runtime_status, sizeof(n->runtime_status));
+	sysfs_word(dir, "power/control", n->control, sizeof(n->control));
 	snprintf(path, sizeof(path), "%s/firmware_node/power_resources_D3hot", dir);
 	n->d3cold_power = access(path, F_OK) == 0;
 	n->d3cold_allowed = (int)read_num(dir, "d3cold_allowed");
@@ -76,7 +53,7 @@ static void chain(const char *real, struct dev_status *st)
 	while ((slash = strrchr(path, '/')) && st->nparents < MAX_CHAIN) {
 		*slash = 0;
 		slash = strrchr(path, '/');
-		if (!slash || !is_bdf(slash + 1))
+		if (!slash || !pci_bdf_valid(slash + 1))
 			break;
 		node_at(path, slash + 1, &st->parents[st->nparents++]);
 	}
@@ -94,7 +71,7 @@ static void siblings(const char *root, const char *bdf, struct dev_status *st)
 	if (!dp)
 		return;
 	while ((d = readdir(dp)) && st->nsiblings < MAX_SIBLINGS) {
-		if (!is_bdf(d->d_name) || strncmp(d->d_name, bdf, 10) || !strcmp(d->d_name, bdf))
+		if (!pci_bdf_valid(d->d_name) || strncmp(d->d_name, bdf, 10) || !strcmp(d->d_name, bdf))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
 		node_at(path, d->d_name, &st->siblings[st->nsiblings++]);

@@ -4,11 +4,11 @@
  * D3cold? A snapshot from sysfs and procfs: no BPF, any kernel.
  */
 #include <argp.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pci-sysfs.h"
 #include "status.h"
 
 enum { EXIT_BLOCKED = 1, EXIT_CANNOT = 2, EXIT_USAGE = 64 };
@@ -67,14 +67,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *st)
 	case ARGP_KEY_ARGS:
 		env.bdfs = st->argv + st->next;
 		env.nbdfs = st->argc - st->next;
-		for (int i = 0; i < env.nbdfs; i++) {
-			unsigned int a, b, c, d;
-			char end;
-
-			if (strlen(env.bdfs[i]) != 12 ||
-			    sscanf(env.bdfs[i], "%4x:%2x:%2x.%1x%c", &a, &b, &c, &d, &end) != 4)
+		for (int i = 0; i < env.nbdfs; i++)
+			if (!pci_bdf_valid(env.bdfs[i]))
 				argp_error(st, "'%s' is not a PCI address (DDDD:BB:DD.F)", env.bdfs[i]);
-		}
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -101,37 +96,13 @@ static int one(const char *bdf, struct dev_status *st, struct verdict *v)
 	return v->can_sleep ? 0 : EXIT_BLOCKED;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every device bound to vfio-pci, sorted; -1 without the driver. */
-static int vfio_devices(char **names, int max)
-{
-	char path[4200];
-	struct dirent *d;
-	DIR *dir;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "%s/bus/pci/drivers/vfio-pci", env.sys);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir)) && n < max)
-		if (strlen(d->d_name) == 12 && d->d_name[4] == ':' && d->d_name[10] == '.')
-			names[n++] = strdup(d->d_name);
-	closedir(dir);
-	qsort(names, (size_t)n, sizeof(*names), name_cmp);
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, "[DEVICE...]", doc, NULL, NULL, NULL };
 	struct dev_status *sts;
 	struct verdict *vs;
-	char *found[64];
+	static char found[64][PCI_BDF_LEN];
+	static char *names[64];
 	int rc = 0, n, ok = 0;
 
 	argp_err_exit_status = EXIT_USAGE;
@@ -142,13 +113,15 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!env.nbdfs) {
-		n = vfio_devices(found, 64);
+		n = vfio_pci_devices(env.sys, found, 64);
 		if (n <= 0) {
 			fprintf(stderr, "vfiopm-status: no device is bound to vfio-pci%s (name one: "
 				"vfiopm-status DDDD:BB:DD.F)\n", n < 0 ? " (no vfio-pci driver)" : "");
 			return EXIT_CANNOT;
 		}
-		env.bdfs = found;
+		for (int i = 0; i < n; i++)
+			names[i] = found[i];
+		env.bdfs = names;
 		env.nbdfs = n;
 	}
 	sts = calloc((size_t)env.nbdfs, sizeof(*sts));

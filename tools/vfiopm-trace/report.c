@@ -549,7 +549,7 @@ void print_summary(bool final)
 void print_start(void)
 {
 	char names[MAX_DEVS][DEV_NAME_LEN], watched[MAX_DEVS][DEV_NAME_LEN];
-	int n = vfio_devices("/sys", names, MAX_DEVS), nw = 0;
+	int n = vfio_pci_devices("/sys", names, MAX_DEVS), nw = 0;
 	static char blind[256];
 
 	if (!full_mode)

@@ -53,11 +53,10 @@ bool frame_is_machinery(const char *sym);
 /* the call site: first frame outside the machinery, as "sym+0xoff" */
 int pick_site(const struct ksyms *ks, const __u64 *ips, int n, char *buf, size_t len);
 
-/* sysfs.c */
+/* sysfs.c; ../lib/pci-sysfs.c: pci_bdf_valid(), vfio_pci_devices() */
+#include "pci-sysfs.h"
+_Static_assert(PCI_BDF_LEN == DEV_NAME_LEN, "device names are BDFs");
 #define MAX_DEVS 64
-bool bdf_valid(const char *s);
-/* devices bound to vfio-pci under ROOT (normally "/sys"), sorted; -1 if no driver */
-int vfio_devices(const char *root, char names[][DEV_NAME_LEN], int max);
 struct sysfs_state {
 	char power_state[16];
 	char runtime_status[16];

@@ -81,7 +81,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'd':
-		if (!bdf_valid(arg))
+		if (!pci_bdf_valid(arg))
 			argp_error(state, "invalid device '%s': want DDDD:BB:DD.F, e.g. 0000:01:00.0", arg);
 		if (env.ndevs == MAX_DEVS)
 			argp_error(state, "too many devices");
@@ -280,7 +280,7 @@ static bool have_caps(char *missing, size_t n)
 static void seed_counts(void)
 {
 	char names[MAX_DEVS][DEV_NAME_LEN];
-	int n = vfio_devices("/sys", names, MAX_DEVS);
+	int n = vfio_pci_devices("/sys", names, MAX_DEVS);
 
 	for (int i = 0; i < n; i++) {
 		struct sysfs_state ss;
@@ -297,7 +297,7 @@ static void seed_counts(void)
 static int check_devices(void)
 {
 	char names[MAX_DEVS][DEV_NAME_LEN];
-	int n = vfio_devices("/sys", names, MAX_DEVS);
+	int n = vfio_pci_devices("/sys", names, MAX_DEVS);
 
 	for (int i = 0; i < env.ndevs; i++) {
 		bool found = false;

@@ -13,15 +13,15 @@
 static void test_bdf(void **state)
 {
 	(void)state;
-	assert_true(bdf_valid("0000:00:04.0"));
-	assert_true(bdf_valid("0000:AB:1f.7"));
-	assert_false(bdf_valid("0000:00:04"));
-	assert_false(bdf_valid("00:04.0"));
-	assert_false(bdf_valid("0000:00:04.8"));	/* function 0-7 */
-	assert_false(bdf_valid("0000:00:20.0"));	/* device 0-31 */
-	assert_false(bdf_valid("0000:00:0g.0"));
-	assert_false(bdf_valid("0000:00:04.0 "));
-	assert_false(bdf_valid(""));
+	assert_true(pci_bdf_valid("0000:00:04.0"));
+	assert_true(pci_bdf_valid("0000:AB:1f.7"));
+	assert_false(pci_bdf_valid("0000:00:04"));
+	assert_false(pci_bdf_valid("00:04.0"));
+	assert_false(pci_bdf_valid("0000:00:04.8"));	/* function 0-7 */
+	assert_false(pci_bdf_valid("0000:00:20.0"));	/* device 0-31 */
+	assert_false(pci_bdf_valid("0000:00:0g.0"));
+	assert_false(pci_bdf_valid("0000:00:04.0 "));
+	assert_false(pci_bdf_valid(""));
 }
 
 static void put(const char *path, const char *text)
@@ -41,12 +41,12 @@ static void test_tree(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(root));
-	assert_int_equal(vfio_devices(root, names, MAX_DEVS), -1);	/* no driver */
+	assert_int_equal(vfio_pci_devices(root, names, MAX_DEVS), -1);	/* no driver */
 	snprintf(p, sizeof(p), "mkdir -p %s/bus/pci/drivers/vfio-pci/0000:00:05.0 "
 		 "%s/bus/pci/drivers/vfio-pci/0000:00:04.0 %s/bus/pci/drivers/vfio-pci/module "
 		 "%s/bus/pci/devices/0000:00:04.0/power", root, root, root, root);
 	assert_int_equal(system(p), 0);
-	assert_int_equal(vfio_devices(root, names, MAX_DEVS), 2);
+	assert_int_equal(vfio_pci_devices(root, names, MAX_DEVS), 2);
 	assert_string_equal(names[0], "0000:00:04.0");
 	assert_string_equal(names[1], "0000:00:05.0");
 	snprintf(p, sizeof(p), "%s/bus/pci/devices/0000:00:04.0/power_state", root);
