@@ -77,6 +77,12 @@ cp "$out/timeline.png" "$top/tests/logs/timeline-d3cold.png" 2>/dev/null
 prom=$out/prom/vfiopm.prom
 check "vfiopm-trace --prom: promtool check metrics passes ($(grep -c '^vfiopm_' "$prom" 2>/dev/null) samples)" \
 	sh -c "test -s '$prom' && promtool check metrics <'$prom' >'$out/promtool.txt' 2>&1"
+check "vfiopm-trace --prom: the file is there before the start record, and lints" \
+	sh -c "test -s '$out/prom-start.txt' && promtool check metrics <'$out/prom-start.txt' >/dev/null 2>&1"
+mid=$(sed -n 's/^vfiopm_suspends_total{dev="[^"]*"} //p' "$out/prom-mid.txt" 2>/dev/null | head -n 1)
+final=$(sed -n 's/^vfiopm_suspends_total{dev="[^"]*"} //p' "$prom" 2>/dev/null | head -n 1)
+check "vfiopm-trace --prom -i 1: rewritten while it runs (suspends ${mid:-none} mid-run, ${final:-none} at exit)" \
+	sh -c "test -n '$mid' && test -n '$final' && test '$mid' -ge 1 && test '$mid' -le '$final'"
 sed 's/vfiopm_suspends_total/vfiopm_suspends/' "$prom" >"$out/prom-doctored.txt"
 check "promtool rejects a counter without _total (control)" \
 	sh -c "! promtool check metrics <'$out/prom-doctored.txt' >/dev/null 2>&1"

@@ -418,11 +418,12 @@ int main(int argc, char **argv)
 	if (!isatty(STDOUT_FILENO))	/* fewer writes; flushed after every poll */
 		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	t0 = now_ns();
-	print_start();
+	/* before the start record: whoever waits for that finds the file */
 	if (env.prom && write_prom(env.prom)) {
 		err = -1;
 		goto cleanup;
 	}
+	print_start();
 	prom_every = (__u64)(env.interval ? env.interval : 15) * 1000000000ULL;
 	next_prom = t0 + prom_every;
 

@@ -25,12 +25,14 @@ $st --json "$VFIOPM_BDF" >"$out/status.json" 2>&1
 echo $? >"$out/status.rc"
 $st "$VFIOPM_BDF" >"$out/status.txt" 2>&1
 start_tracer "$out/cycle.jsonl" "$out/cycle.err" --json -H --fail-on-imbalance \
-	--prom "$out/prom/vfiopm.prom"
+	--prom "$out/prom/vfiopm.prom" -i 1
+cp "$out/prom/vfiopm.prom" "$out/prom-start.txt" 2>/dev/null
 $lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit entry-wakeup wait-d3 read wait-wake \
 	>"$out/lowpower.txt" 2>&1
 echo "rc $?" >>"$out/lowpower.txt"
 wait_state D3cold 20
-sleep 0.5
+sleep 1.5	# one -i 1 rewrite after the cycles
+cp "$out/prom/vfiopm.prom" "$out/prom-mid.txt" 2>/dev/null
 kill -INT $tpid
 wait $tpid
 echo $? >"$out/cycle.rc"
