@@ -248,7 +248,7 @@ void report_json(FILE *out, struct input *ins, size_t n, int exit_code)
 	fputs("]}\n", out);
 }
 
-static void xstr(FILE *out, const char *s)
+void xml_str(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -287,9 +287,9 @@ static void junit_case(FILE *out, const struct input *in, const char *dev)
 	int v = case_verdict(ck, dev);
 
 	fputs("    <testcase classname=\"", out);
-	xstr(out, in->name);
+	xml_str(out, in->name);
 	fputs("\" name=\"", out);
-	xstr(out, dev ? dev : "log");
+	xml_str(out, dev ? dev : "log");
 	fputs("\">\n", out);
 	if (v) {
 		fprintf(out, "      <%s type=\"%s\" message=\"%s\">", v == 1 ? "failure" : "error",
@@ -304,11 +304,11 @@ static void junit_case(FILE *out, const struct input *in, const char *dev)
 				continue;
 			if (!finding_counts(ck, f))
 				continue;
-			xstr(out, fkind_names[f->kind]);
+			xml_str(out, fkind_names[f->kind]);
 			fputs(" [", out);
-			xstr(out, f->site[0] ? f->site : pairing_names[f->pairing]);
+			xml_str(out, f->site[0] ? f->site : pairing_names[f->pairing]);
 			fprintf(out, "] line %ld: ", f->line);
-			xstr(out, f->msg);
+			xml_str(out, f->msg);
 			fputs("&#10;", out);
 		}
 		fprintf(out, "</%s>\n", v == 1 ? "failure" : "error");
@@ -335,13 +335,13 @@ int report_junit(const char *path, struct input *ins, size_t n)
 		}
 		logcase |= !ck->ndevs || in->io_err || in->usage_err;
 		fputs("  <testsuite name=\"", out);
-		xstr(out, in->name);
+		xml_str(out, in->name);
 		fprintf(out, "\" tests=\"%zu\">\n", cases + (size_t)logcase);
 		if (in->io_err || in->usage_err) {
 			fputs("    <testcase classname=\"", out);
-			xstr(out, in->name);
+			xml_str(out, in->name);
 			fputs("\" name=\"log\">\n      <error type=\"error\" message=\"", out);
-			xstr(out, in->err);
+			xml_str(out, in->err);
 			fputs("\"/>\n    </testcase>\n", out);
 		} else {
 			for (size_t i = 0; i < ck->ndevs; i++)

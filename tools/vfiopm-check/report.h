@@ -9,6 +9,9 @@
 
 extern const char *const verdict_names[];
 
+/* s escaped for XML and HTML text and attributes; bytes outside printable ASCII as '?' */
+void xml_str(FILE *out, const char *s);
+
 void report_human(FILE *out, struct input *in, size_t n, int exit_code);
 void report_json(FILE *out, struct input *in, size_t n, int exit_code);
 /* 0, or an errno if the file cannot be written. */

@@ -14,7 +14,7 @@ static void bucket_clear(struct tl_bucket *b)
 	b->umax = -(1 << 30);
 }
 
-static void bucket_merge(struct tl_bucket *dst, const struct tl_bucket *a, const struct tl_bucket *b)
+void timeline_bucket_merge(struct tl_bucket *dst, const struct tl_bucket *a, const struct tl_bucket *b)
 {
 	struct tl_bucket m = *a;
 
@@ -39,7 +39,7 @@ static void fold(struct timeline *tl)
 		struct tl_bucket *b = tl->devs[d].b;
 
 		for (int i = 0; i < TL_BUCKETS / 2; i++)
-			bucket_merge(&b[i], &b[2 * i], &b[2 * i + 1]);
+			timeline_bucket_merge(&b[i], &b[2 * i], &b[2 * i + 1]);
 		for (int i = TL_BUCKETS / 2; i < TL_BUCKETS; i++)
 			bucket_clear(&b[i]);
 	}

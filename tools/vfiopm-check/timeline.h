@@ -60,6 +60,8 @@ struct timeline {
 
 /* check_opts.observe: every event the checker takes, in timestamp order */
 void timeline_observe(void *tl, const struct event *ev);
+/* dst = a then b (dst may be a): ranges, sums, the first event behind each marker */
+void timeline_bucket_merge(struct tl_bucket *dst, const struct tl_bucket *a, const struct tl_bucket *b);
 /* Close the open intervals at the log's end. */
 void timeline_end(struct timeline *tl);
 void timeline_free(struct timeline *tl);

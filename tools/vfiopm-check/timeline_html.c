@@ -31,19 +31,6 @@ static const char *const mark_names[MK__N] = {
 };
 static const char *const mark_class[MK__N] = { "entry", "entryw", "exit", "exitw", "exitc", "wake" };
 
-static void esc(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
 struct cols {			/* the buckets, grouped into pixel columns */
 	const struct timeline *tl;
 	int per, n;		/* buckets per column, columns */
@@ -53,24 +40,8 @@ struct cols {			/* the buckets, grouped into pixel columns */
 static void col(const struct cols *c, const struct tl_dev *d, int i, struct tl_bucket *out)
 {
 	*out = d->b[i * c->per];
-	for (int k = 1; k < c->per && i * c->per + k < TL_BUCKETS; k++) {
-		struct tl_bucket m;
-		const struct tl_bucket *a = out, *b = &d->b[i * c->per + k];
-
-		m = *a;
-		m.umin = a->umin < b->umin ? a->umin : b->umin;
-		m.umax = a->umax > b->umax ? a->umax : b->umax;
-		if (b->umin <= b->umax)
-			m.ulast = b->ulast;
-		for (int s = 0; s < TS__N; s++)
-			m.ns[s] += b->ns[s];
-		for (int j = 0; j < MK__N; j++) {
-			if (!m.marks[j])
-				m.ref[j] = b->ref[j];
-			m.marks[j] += b->marks[j];
-		}
-		*out = m;
-	}
+	for (int k = 1; k < c->per && i * c->per + k < TL_BUCKETS; k++)
+		timeline_bucket_merge(out, out, &d->b[i * c->per + k]);
 }
 
 static double secs(const struct timeline *tl, uint64_t ts)
@@ -180,7 +151,7 @@ static size_t markers(FILE *f, const struct cols *c, const struct tl_dev *d, int
 			fprintf(f, "<circle class=\"mark %s\" cx=\"%.1f\" cy=\"%d\" r=\"3.5\"><title>",
 				mark_class[k], x, y + MARK_Y + (k % 2) * 4);
 			fprintf(f, "%s at %.6f s, line %ld: task ", mark_names[k], secs(c->tl, r->ts), r->line);
-			esc(f, r->comm);
+			xml_str(f, r->comm);
 			fprintf(f, "-%d", r->pid);
 			if (b.marks[k] > 1)
 				fprintf(f, " (and %u more in this pixel column)", b.marks[k] - 1);
@@ -199,7 +170,7 @@ static void sessions(FILE *f, const struct cols *c, const struct tl_dev *d, int 
 
 		fprintf(f, "<rect class=\"sess\" x=\"%.1f\" y=\"%zu\" width=\"%.1f\" height=\"5\"><title>"
 			"open by ", x0, (size_t)y + SESS_Y + (i % SESS_ROWS) * 7, x1 - x0 < 1 ? 1 : x1 - x0);
-		esc(f, s->comm);
+		xml_str(f, s->comm);
 		fprintf(f, "-%d from %.6f s to %s", s->pid, secs(c->tl, s->start),
 			s->end ? "" : "the end of the log (still open)");
 		if (s->end)
@@ -223,7 +194,7 @@ static size_t flags(FILE *f, const struct cols *c, const struct checker *ck, con
 			fd->sev == SEV_IMBALANCE ? "bad" : "unsure", x, y + BAND_Y - 1,
 			fd->sev == SEV_IMBALANCE ? "FAIL" : "INCONCLUSIVE", fkind_names[fd->kind],
 			secs(c->tl, fd->ts), fd->line);
-		esc(f, fd->msg);
+		xml_str(f, fd->msg);
 		fputs("</title></path>\n", f);
 		n++;
 	}
@@ -297,7 +268,7 @@ static void section(FILE *f, const struct input *in, const struct timeline *tl)
 	c.n = (nb + c.per - 1) / c.per;
 	c.px = (double)TL_COLS / c.n;
 	fputs("<h2>", f);
-	esc(f, in->name);
+	xml_str(f, in->name);
 	fprintf(f, "</h2>\n<p class=\"meta\">%s log, %llu events, verdict <b>%s</b>, %llu events lost%s; "
 		"%.6f s from the first event to the last.</p>\n", fmt_names[in->fmt],
 		(unsigned long long)tl->events, verdict_names[checker_verdict(ck)],
