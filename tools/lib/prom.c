@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "prom.h"
+#include "vfiopm-contract.h"	/* VFIOPM_DSTATES: the D-state names */
 
 #define NAME(id, name, type, labels, help) name,
 #define TYPE(id, name, type, labels, help) type,
@@ -16,6 +18,17 @@ static const char *const helps[M__N] = { VFIOPM_METRICS(HELP) };
 const char *prom_name(enum metric_id m)
 {
 	return names[m];
+}
+
+void prom_power_state(FILE *f, const char *dev, const char *current)
+{
+#define DSTATE_NAME(value, name, id) name,
+	static const char *const states[] = { VFIOPM_DSTATES(DSTATE_NAME) };
+#undef DSTATE_NAME
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		prom_sample(f, names[M_POWER_STATE], !strcmp(current, states[i]),
+			    "dev", dev, "state", states[i], NULL);
 }
 
 void prom_header(FILE *f, enum metric_id m)

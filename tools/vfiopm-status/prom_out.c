@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* vfiopm-status --prom: the snapshot as Prometheus metrics (docs/metrics.md), grouped per metric. */
 #include <stdio.h>
-#include <string.h>
 #include <sys/utsname.h>
 
 #include "prom.h"
 #include "status.h"
-
-static const char *const states[] = { "D0", "D1", "D2", "D3hot", "D3cold", "unknown" };
 
 static void per_device(FILE *f, enum metric_id m, const struct dev_status *st,
 		       const struct verdict *v, int n)
@@ -22,9 +19,7 @@ static void per_device(FILE *f, enum metric_id m, const struct dev_status *st,
 				prom_sample(f, name, st[i].usage, "dev", dev, NULL);
 			break;
 		case M_POWER_STATE:
-			for (size_t s = 0; s < sizeof(states) / sizeof(states[0]); s++)
-				prom_sample(f, name, !strcmp(st[i].self.power_state, states[s]),
-					    "dev", dev, "state", states[s], NULL);
+			prom_power_state(f, dev, st[i].self.power_state);
 			break;
 		case M_ACTIVE_SECONDS:	/* -1: the kernel does not expose it */
 			if (st[i].active_ms >= 0)

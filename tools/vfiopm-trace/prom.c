@@ -116,9 +116,7 @@ static void gauges_and_flags(FILE *f, const struct prom_ctx *c)
 			prom_sample(f, prom_name(M_USAGE), c->d[i].ss.usage, "dev", c->d[i].s.name, NULL);
 	prom_header(f, M_POWER_STATE);
 	for (int i = 0; i < c->n; i++)
-		for (int k = DSTATE_D0; k <= DSTATE_UNKNOWN; k++)
-			prom_sample(f, prom_name(M_POWER_STATE), !strcmp(c->d[i].ss.power_state, dstate_name(k)),
-				    "dev", c->d[i].s.name, "state", dstate_name(k), NULL);
+		prom_power_state(f, c->d[i].s.name, c->d[i].ss.power_state);
 	prom_header(f, M_FLAGGED);
 	for (int i = 0; i < c->n; i++)
 		for (int k = 0; k < c->d[i].du->nflag_kinds; k++)
