@@ -33,9 +33,7 @@ echo "rc $?" >>"$out/lowpower.txt"
 wait_state D3cold 20
 sleep 1.5	# one -i 1 rewrite after the cycles
 cp "$out/prom/vfiopm.prom" "$out/prom-mid.txt" 2>/dev/null
-kill -INT $tpid
-wait $tpid
-echo $? >"$out/cycle.rc"
+stop_tracer "$out/cycle.rc"
 timeout 300 "$1" "$VFIOPM_BDF" >"$out/kselftest.tap" 2>&1
 echo $? >"$out/kselftest.rc"
 echo done >"$out/progress"

@@ -34,9 +34,7 @@ one_case() {	# one_case NAME STEP...
 	echo "rc $?" >>"$out/$name.lp"
 	sleep 1
 	echo 0 >"$t/tracing_on"
-	kill -INT $tpid
-	wait $tpid
-	echo $? >"$out/$name.rc"
+	stop_tracer "$out/$name.rc"
 	cat "$t/trace" >"$out/$name.ftrace"
 	cat "$dev/power/runtime_usage" >"$out/$name.usage"
 }

@@ -37,3 +37,11 @@ start_tracer() {
 		i=$((i + 1))
 	done
 }
+
+# stop_tracer RCFILE: SIGINT to the tracer start_tracer started (it prints
+# its summary), wait for it, and write its exit status to RCFILE.
+stop_tracer() {
+	kill -INT $tpid
+	wait $tpid
+	echo $? >"$1"
+}

@@ -48,9 +48,7 @@ $lp "$VFIOPM_BDF" entry wait-d3 sleep:1000 read wait-d3 sleep:1000 exit >"$out/l
 echo "rc $?" >>"$out/lowpower.txt"
 wait_state D3cold 20
 sleep 0.5
-kill -INT $tpid
-wait $tpid
-echo $? >"$out/cycle.rc"
+stop_tracer "$out/cycle.rc"
 timeout 300 "$1" "$VFIOPM_BDF" >"$out/kselftest.tap" 2>&1
 echo $? >"$out/kselftest.rc"
 echo done >"$out/progress"

@@ -51,9 +51,7 @@ one_run() {	# one_run NAME [FAULT]
 	[ "$fault" = leak ] || wait_state D3hot 15
 	sleep 0.5
 	echo 0 >"$t/tracing_on"
-	kill -INT $tpid
-	wait $tpid
-	echo $? >"$out/$name.rc"
+	stop_tracer "$out/$name.rc"
 	cat "$t/trace" >"$out/$name.ftrace"
 	if [ "$fault" = leak ]; then
 		rmmod vfiopm_fault
