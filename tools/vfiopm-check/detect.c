@@ -4,7 +4,7 @@
 
 #include "parse.h"
 
-const char *const fmt_names[] = { "unknown", "ftrace", "perf", "json" };
+const char *const fmt_names[] = { "unknown", "ftrace", "perf", "json", "record" };
 
 enum fmt fmt_from_name(const char *s)
 {

@@ -54,7 +54,6 @@ void input_line(struct input *in, const char *s, size_t n)
 {
 	struct parsed p;
 
-	in->lines++;
 	if (in->fmt == FMT_UNKNOWN)
 		in->fmt = detect_line(s, n);
 	if (in->fmt == FMT_UNKNOWN) {
@@ -67,10 +66,17 @@ void input_line(struct input *in, const char *s, size_t n)
 	} else {
 		parse_line(in->fmt, s, n, &p);
 	}
-	in->kinds[p.kind]++;
-	if (p.kind != LK_META && !in->first_content) {
+	input_parsed(in, &p, s, n);
+}
+
+/* One line (or record) parsed: s, n is what -v shows of it. */
+void input_parsed(struct input *in, struct parsed *p, const char *s, size_t n)
+{
+	in->lines++;
+	in->kinds[p->kind]++;
+	if (p->kind != LK_META && !in->first_content) {
 		in->first_content = (long)in->lines;
-		if (p.kind == LK_GARBAGE || p.kind == LK_BAD_VFIO) {
+		if (p->kind == LK_GARBAGE || p->kind == LK_BAD_VFIO) {
 			char why[96];
 
 			snprintf(why, sizeof(why), "first line %llu is not a whole trace line: log cut at the start",
@@ -78,32 +84,32 @@ void input_line(struct input *in, const char *s, size_t n)
 			checker_taint(&in->ck, F_CUT, why, (long)in->lines);
 		}
 	}
-	switch (p.kind) {
+	switch (p->kind) {
 	case LK_EVENT:
-		p.ev.line = (long)in->lines;
-		p.ev.seq = in->seq++;
+		p->ev.line = (long)in->lines;
+		p->ev.seq = in->seq++;
 		if (in->ro.n == in->ro.cap)
 			checker_event(&in->ck, reorder_pop(&in->ro, 1));
-		reorder_push(&in->ro, &p.ev);
+		reorder_push(&in->ro, &p->ev);
 		release(in, 0);
 		break;
 	case LK_LOST:
 		release(in, 1);	/* events before the gap stay before it */
-		checker_lost(&in->ck, p.lost, p.why, (long)in->lines);
-		verbose_line(in, p.kind, p.why, s, n);
+		checker_lost(&in->ck, p->lost, p->why, (long)in->lines);
+		verbose_line(in, p->kind, p->why, s, n);
 		break;
 	case LK_BAD_VFIO: {
 		char why[120];
 
-		snprintf(why, sizeof(why), "malformed vfio event (%s)", p.why);
+		snprintf(why, sizeof(why), "malformed vfio event (%s)", p->why);
 		checker_taint(&in->ck, F_MALFORMED, why, (long)in->lines);
-		verbose_line(in, p.kind, p.why, s, n);
+		verbose_line(in, p->kind, p->why, s, n);
 		break;
 	}
 	case LK_META:
 		break;
 	default:
-		verbose_line(in, p.kind, p.why, s, n);
+		verbose_line(in, p->kind, p->why, s, n);
 	}
 }
 
@@ -135,6 +141,8 @@ void input_run(struct input *in, const char *path, const struct input_opts *o)
 	size_t len;
 	int rc;
 
+	if (input_run_record(in, path, o))
+		return;
 	input_begin(in, path, o);
 	rc = reader_open(&r, path, o->bufsize ? o->bufsize : 1 << 20);
 	if (rc) {

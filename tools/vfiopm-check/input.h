@@ -34,6 +34,10 @@ struct input {
 
 void input_begin(struct input *in, const char *name, const struct input_opts *o);
 void input_line(struct input *in, const char *s, size_t n);
+/* what input_line does once a line is parsed; s, n is what -v shows of it */
+void input_parsed(struct input *in, struct parsed *p, const char *s, size_t n);
+/* A vfiopm-trace record file (-w): read into in, 1; not one, 0 (nothing read). */
+int input_run_record(struct input *in, const char *path, const struct input_opts *o);
 void input_end(struct input *in, int partial_last, unsigned long long long_lines);
 void input_free(struct input *in);
 /* Read a whole file (or "-") through input_*; errors are recorded in in. */

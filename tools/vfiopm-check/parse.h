@@ -5,7 +5,8 @@
 
 #include "event.h"
 
-enum fmt { FMT_UNKNOWN, FMT_FTRACE, FMT_PERF, FMT_JSON };
+/* FMT_REC: vfiopm-trace -w record files, read by input_run_record(), not line by line */
+enum fmt { FMT_UNKNOWN, FMT_FTRACE, FMT_PERF, FMT_JSON, FMT_REC };
 extern const char *const fmt_names[];
 
 /* The common "comm-pid [cpu] flags ts: name: payload" shape (ftrace, trace-cmd, perf). */
