@@ -32,32 +32,35 @@ static void print_foreign(const struct foreign *f, const char *flag, const char 
 	const char *site = site_of_ips(f->st.ips, SITE_DEPTH, sitebuf, sizeof(sitebuf));
 	const char *dir = f->kind == STASH_GET ? "get" : "put";
 	double t = f->st.ts >= t0 ? (double)(f->st.ts - t0) / 1e9 : 0.0;
+	struct out o;
 
-	if (!flag && env.summary)
+	if (!out_begin(&o, flag ? VFR_C_FLAG : VFR_C_DETAIL))
 		return;
-	if (env.json) {
-		printf("{\"type\":\"%s\",\"ts\":%llu,", flag ? "flag" : "foreign",
-		       (unsigned long long)f->st.ts);
+	if (o.j) {
+		fprintf(o.j, "{\"type\":\"%s\",\"ts\":%llu,", flag ? "flag" : "foreign",
+			(unsigned long long)f->st.ts);
 		if (flag)
-			printf("\"flag\":\"%s\",", flag);
-		printf("\"dev\":");
-		json_str(stdout, f->dev);
-		printf(",\"pairing\":\"foreign\",\"direction\":\"%s\",\"why\":", dir);
-		json_str(stdout, why);
-		printf(",\"pid\":%u,\"comm\":", f->tid);
-		json_str(stdout, f->st.comm);
-		printf(",\"site\":");
-		json_str(stdout, site ? site : "?");
+			fprintf(o.j, "\"flag\":\"%s\",", flag);
+		fprintf(o.j, "\"dev\":");
+		json_str(o.j, f->dev);
+		fprintf(o.j, ",\"pairing\":\"foreign\",\"direction\":\"%s\",\"why\":", dir);
+		json_str(o.j, why);
+		fprintf(o.j, ",\"pid\":%u,\"comm\":", f->tid);
+		json_str(o.j, f->st.comm);
+		fprintf(o.j, ",\"site\":");
+		json_str(o.j, site ? site : "?");
 		if (flag)
-			json_stack_ips(f->st.ips, SITE_DEPTH);
-		printf("}\n");
-		return;
+			json_stack_ips(o.j, f->st.ips, SITE_DEPTH);
+		fprintf(o.j, "}\n");
 	}
-	printf("%-10.6f %-12s %-22s %s %s outside vfio by %s/%u at %s: %s\n", t, f->dev,
-	       f->kind == STASH_GET ? "rpm_get" : "rpm_put", flag ? "!! outside-vfio" : "  ",
-	       dir, f->st.comm, f->tid, site ? site : "?", why);
-	if (flag && env.stacks)
-		print_stack_ips(f->st.ips, SITE_DEPTH, "        ");
+	if (o.h) {
+		fprintf(o.h, "%-10.6f %-12s %-22s %s %s outside vfio by %s/%u at %s: %s\n", t, f->dev,
+			f->kind == STASH_GET ? "rpm_get" : "rpm_put", flag ? "!! outside-vfio" : "  ",
+			dir, f->st.comm, f->tid, site ? site : "?", why);
+		if (flag && env.stacks)
+			print_stack_ips(o.h, f->st.ips, SITE_DEPTH, "        ");
+	}
+	out_end(&o, flag ? VFR_C_FLAG : VFR_C_DETAIL);
 }
 
 static void flag(struct foreign *f, const char *why)

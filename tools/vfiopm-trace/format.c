@@ -4,29 +4,11 @@
 #include <string.h>
 
 #include "tool.h"
-
-static const char *const ev_names[EV_MAX] = {
-	[EV_DEVICE_PM_GET] = "vfio_device_pm_get",
-	[EV_DEVICE_PM_PUT] = "vfio_device_pm_put",
-	[EV_PCI_PM_GET] = "vfio_pci_pm_get",
-	[EV_PCI_PM_PUT] = "vfio_pci_pm_put",
-	[EV_RUNTIME_SUSPEND] = "vfio_pci_runtime_suspend",
-	[EV_RUNTIME_RESUME] = "vfio_pci_runtime_resume",
-	[EV_LOW_POWER_ENTRY] = "vfio_pci_low_power_entry",
-	[EV_LOW_POWER_EXIT] = "vfio_pci_low_power_exit",
-	[EV_WAKE_SIGNAL] = "vfio_pci_wake_signal",
-	[EV_SET_POWER_STATE] = "vfio_pci_set_power_state",
-	[EV_RPM_GET] = "rpm_get",
-	[EV_RPM_PUT] = "rpm_put",
-	[EV_RPM_UNDERFLOW] = "rpm_put_underflow",
-	[EV_FEATURE_ENTRY] = "low_power_entry_ioctl",
-	[EV_FEATURE_EXIT] = "low_power_exit_ioctl",
-	[EV_ARMED_RESUME] = "wake_armed_resume",
-};
+#include "vfiopm-rec.h"
 
 /* Stock mode reports suspend/resume from the PCI core, not vfio's tracepoints. */
-#define STOCK_SUSPEND "pci_pm_runtime_suspend"
-#define STOCK_RESUME "pci_pm_runtime_resume"
+#define STOCK_SUSPEND VFR_STOCK_SUSPEND
+#define STOCK_RESUME VFR_STOCK_RESUME
 
 /* the names of the event contract (vfiopm-contract.h) */
 #define VALUE_NAME(value, name, id) [value] = name,
@@ -48,7 +30,8 @@ static const char *const flag_names[] = {
 
 #define NAME(tab, i) ((i) >= 0 && (size_t)(i) < sizeof(tab) / sizeof(tab[0]) && tab[i] ? tab[i] : "?")
 
-const char *ev_name(int type) { return NAME(ev_names, type); }
+/* the record format names the event types once (../lib/vfiopm-rec.h) */
+const char *ev_name(int type) { return NAME(vfr_ev_names, type); }
 const char *op_name(int op) { return NAME(op_names, op); }
 const char *reason_name(int reason) { return NAME(reason_names, reason); }
 const char *pairing_name(int pairing) { return NAME(pairing_names, pairing); }

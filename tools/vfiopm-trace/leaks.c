@@ -40,30 +40,37 @@ static void flag_leak(const struct ref_key *k, const struct ref_val *v, __u64 no
 {
 	char name[DEV_NAME_LEN], sitebuf[160];
 	const char *site = site_of_ips(v->ips, SITE_DEPTH, sitebuf, sizeof(sitebuf));
+	struct out o;
 
 	if (nleaks < MAX_LEAKS)
 		leaks[nleaks++] = (struct leak){ .k = *k, .ts = v->ts };
 	dev_name_of(k->dev_id, name);
 	flag_count(dev_user(name), "leak");
-	if (env.json) {
-		printf("{\"type\":\"flag\",\"ts\":%llu,\"dev\":", (unsigned long long)now);
-		json_str(stdout, name);
-		printf(",\"flag\":\"leak\",\"why\":");
-		json_str(stdout, why);
-		printf(",\"pairing\":\"%s\",\"count\":%d,\"age_ns\":%llu,\"pid\":%d,\"comm\":",
-		       pairing_name((int)k->pairing), v->count, (unsigned long long)(now - v->ts), v->pid);
-		json_str(stdout, v->comm);
-		printf(",\"site\":");
-		json_str(stdout, site ? site : "?");
-		json_stack_ips(v->ips, SITE_DEPTH);
-		printf("}\n");
+	if (!out_begin(&o, VFR_C_FLAG))
 		return;
+	if (o.j) {
+		fprintf(o.j, "{\"type\":\"flag\",\"ts\":%llu,\"dev\":", (unsigned long long)now);
+		json_str(o.j, name);
+		fprintf(o.j, ",\"flag\":\"leak\",\"why\":");
+		json_str(o.j, why);
+		fprintf(o.j, ",\"pairing\":\"%s\",\"count\":%d,\"age_ns\":%llu,\"pid\":%d,\"comm\":",
+			pairing_name((int)k->pairing), v->count, (unsigned long long)(now - v->ts),
+			v->pid);
+		json_str(o.j, v->comm);
+		fprintf(o.j, ",\"site\":");
+		json_str(o.j, site ? site : "?");
+		json_stack_ips(o.j, v->ips, SITE_DEPTH);
+		fprintf(o.j, "}\n");
 	}
-	printf("%-10.6f %-12s %-22s !! leak [%s] x%d held %.3f s by %s/%d, taken at %s: %s\n",
-	       now >= t0 ? (double)(now - t0) / 1e9 : 0.0, name, "reference", pairing_name((int)k->pairing),
-	       v->count, (double)(now - v->ts) / 1e9, v->comm, v->pid, site ? site : "?", why);
-	if (env.stacks)
-		print_stack_ips(v->ips, SITE_DEPTH, "        ");
+	if (o.h) {
+		fprintf(o.h, "%-10.6f %-12s %-22s !! leak [%s] x%d held %.3f s by %s/%d, taken at %s: "
+			"%s\n", now >= t0 ? (double)(now - t0) / 1e9 : 0.0, name, "reference",
+			pairing_name((int)k->pairing), v->count, (double)(now - v->ts) / 1e9, v->comm,
+			v->pid, site ? site : "?", why);
+		if (env.stacks)
+			print_stack_ips(o.h, v->ips, SITE_DEPTH, "        ");
+	}
+	out_end(&o, VFR_C_FLAG);
 }
 
 /* Per-task references of dev_id (0: every device) got before `before`, not flagged yet. */
@@ -111,29 +118,35 @@ static void report_held(const char *bdf, int low, const struct sysfs_state *ss)
 	struct vfio_holder h[16];
 	int nh = vfio_holders("/sys", "/proc", bdf, h, 16);
 	int on = !strcmp(ss->control, "on"), explained = (nh > 0) + on;
+	struct out o;
 
 	if (low < 0 || nh < 0 || low <= explained)
 		return;
 	flag_count(dev_user(bdf), "held-before-trace");
-	if (env.json) {
-		printf("{\"type\":\"flag\",\"flag\":\"held-before-trace\",\"dev\":\"%s\",\"usage_count\":%d,"
-		       "\"explained\":%d,\"control\":", bdf, low, explained);
-		json_str(stdout, ss->control);
-		printf(",\"open_by\":[");
-		for (int i = 0; i < nh; i++) {
-			printf("%s{\"pid\":%d,\"comm\":", i ? "," : "", h[i].pid);
-			json_str(stdout, h[i].comm);
-			printf("}");
-		}
-		printf("]}\n");
+	if (!out_begin(&o, VFR_C_FLAG))
 		return;
+	if (o.j) {
+		fprintf(o.j, "{\"type\":\"flag\",\"flag\":\"held-before-trace\",\"dev\":\"%s\","
+			"\"usage_count\":%d,\"explained\":%d,\"control\":", bdf, low, explained);
+		json_str(o.j, ss->control);
+		fprintf(o.j, ",\"open_by\":[");
+		for (int i = 0; i < nh; i++) {
+			fprintf(o.j, "%s{\"pid\":%d,\"comm\":", i ? "," : "", h[i].pid);
+			json_str(o.j, h[i].comm);
+			fprintf(o.j, "}");
+		}
+		fprintf(o.j, "]}\n");
 	}
-	printf("vfiopm-trace: %s !! held-before-trace: usage_count %d, but %d open vfio session(s)%s "
-	       "explain %d: %d reference(s) taken before tracing began, owner unknown",
-	       bdf, low, nh > 0 ? 1 : 0, on ? " and power/control=on" : "", explained, low - explained);
-	for (int i = 0; i < nh; i++)
-		printf("%s%s/%d", i ? ", " : " (open by ", h[i].comm, h[i].pid);
-	printf("%s\n", nh > 0 ? ")" : "");
+	if (o.h) {
+		fprintf(o.h, "vfiopm-trace: %s !! held-before-trace: usage_count %d, but %d open vfio "
+			"session(s)%s explain %d: %d reference(s) taken before tracing began, owner "
+			"unknown", bdf, low, nh > 0 ? 1 : 0, on ? " and power/control=on" : "",
+			explained, low - explained);
+		for (int i = 0; i < nh; i++)
+			fprintf(o.h, "%s%s/%d", i ? ", " : " (open by ", h[i].comm, h[i].pid);
+		fprintf(o.h, "%s\n", nh > 0 ? ")" : "");
+	}
+	out_end(&o, VFR_C_FLAG);
 }
 
 /*

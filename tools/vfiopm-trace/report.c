@@ -98,60 +98,70 @@ static const char *site_of(int stack_id, char *buf, size_t n)
 	return site_of_ips(ips, MAX_STACK_DEPTH, buf, n);
 }
 
-/* ,"stack":[...] of a flagged record, with --stacks */
-void json_stack_ips(const __u64 *ips, int n)
+/* The frames of ips as "sym+0xoff" lines into buf; "" when there are none. */
+static void stack_text(const __u64 *ips, int n, char *buf, size_t len)
 {
+	size_t at = 0;
 	__u64 off;
-	char buf[160];
+
+	buf[0] = 0;
+	for (int i = 0; i < n && ips[i] && at < len; i++) {
+		const char *sym = ksyms_find(ksyms, ips[i], &off);
+		int r = sym ? snprintf(buf + at, len - at, "%s+0x%llx\n", sym, (unsigned long long)off)
+			    : snprintf(buf + at, len - at, "0x%llx\n", (unsigned long long)ips[i]);
+
+		if (r < 0 || (size_t)r >= len - at) {
+			buf[at] = 0;	/* a frame that does not fit is left out whole */
+			break;
+		}
+		at += (size_t)r;
+	}
+}
+
+/* ,"stack":[...] from stack_text() lines; nothing when there are none */
+static void json_stack_text(FILE *f, const char *t)
+{
+	char frame[160];
+
+	if (!*t)
+		return;
+	fprintf(f, ",\"stack\":[");
+	for (const char *nl; (nl = strchr(t, '\n')); t = nl + 1) {
+		snprintf(frame, sizeof(frame), "%.*s", (int)(nl - t), t);
+		json_str(f, frame);
+		if (nl[1])
+			fputc(',', f);
+	}
+	fputc(']', f);
+}
+
+static void print_stack_text(FILE *f, const char *t, const char *indent)
+{
+	if (!*t) {
+		fprintf(f, "%s[stack unavailable]\n", indent);
+		return;
+	}
+	for (const char *nl; (nl = strchr(t, '\n')); t = nl + 1)
+		fprintf(f, "%s%.*s\n", indent, (int)(nl - t), t);
+}
+
+/* ,"stack":[...] of a flagged record, with --stacks */
+void json_stack_ips(FILE *f, const __u64 *ips, int n)
+{
+	char t[4096];
 
 	if (!env.stacks || !ips[0])
 		return;
-	printf(",\"stack\":[");
-	for (int i = 0; i < n && ips[i]; i++) {
-		const char *sym = ksyms_find(ksyms, ips[i], &off);
-
-		if (sym)
-			snprintf(buf, sizeof(buf), "%s+0x%llx", sym, (unsigned long long)off);
-		else
-			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ips[i]);
-		printf("%s", i ? "," : "");
-		json_str(stdout, buf);
-	}
-	printf("]");
+	stack_text(ips, n, t, sizeof(t));
+	json_stack_text(f, t);
 }
 
-static void json_stack(int stack_id)
+void print_stack_ips(FILE *f, const __u64 *ips, int n, const char *indent)
 {
-	__u64 ips[MAX_STACK_DEPTH];
+	char t[4096];
 
-	if (!stack_ips(stack_id, ips))
-		json_stack_ips(ips, MAX_STACK_DEPTH);
-}
-
-void print_stack_ips(const __u64 *ips, int n, const char *indent)
-{
-	__u64 off;
-
-	if (!ips[0]) {
-		printf("%s[stack unavailable]\n", indent);
-		return;
-	}
-	for (int i = 0; i < n && ips[i]; i++) {
-		const char *sym = ksyms_find(ksyms, ips[i], &off);
-
-		if (sym)
-			printf("%s%s+0x%llx\n", indent, sym, (unsigned long long)off);
-		else
-			printf("%s0x%llx\n", indent, (unsigned long long)ips[i]);
-	}
-}
-
-static void print_stack(int stack_id, const char *indent)
-{
-	__u64 ips[MAX_STACK_DEPTH] = {};
-
-	stack_ips(stack_id, ips);
-	print_stack_ips(ips, MAX_STACK_DEPTH, indent);
+	stack_text(ips, n, t, sizeof(t));
+	print_stack_text(f, t, indent);
 }
 
 void flag_count(struct dev_user *du, const char *kind)
@@ -176,16 +186,72 @@ static bool is_flag(__u32 flags)
 	return flags & ~FL_INCONCLUSIVE;
 }
 
-int handle_event(void *ctx, void *data, size_t len)
+/*
+ * The live filter of region/ioctl get/put that balance, as the BPF programs
+ * apply it (quiet_rw), for a replay: the record file keeps them all.
+ */
+static bool quiet_in_view(const struct event *e)
 {
-	const struct event *e = data;
-	struct dev_user *du = dev_user(e->dev);
-	char line[1024], sitebuf[160];
-	const char *site = NULL;
+	bool get = e->type == EV_PCI_PM_GET || e->type == EV_DEVICE_PM_GET;
 
-	(void)ctx;
-	if (len < sizeof(*e))
-		return 0;
+	if (!(env.json ? env.no_rw : !env.all) || e->flags)
+		return false;
+	if (e->type == EV_RPM_GET || e->type == EV_RPM_PUT)
+		return e->usage_count > 0;
+	if (e->type > EV_PCI_PM_PUT || (e->pairing != PAIR_REGION && e->pairing != PAIR_IOCTL))
+		return false;
+	return !(get ? e->latency_ns : e->usage_count == 0);
+}
+
+bool event_shown(const struct event *e)
+{
+	if (recw && !env.json)	/* -w alone: the file is the output */
+		return false;
+	if (env.summary && !is_flag(e->flags))
+		return false;
+	if (env.replay) {
+		if (quiet_in_view(e))
+			return false;
+		if (env.pid && e->tgid != env.pid && !e->flags)
+			return false;
+		if (env.ndevs) {
+			bool want = false;
+
+			for (int i = 0; i < env.ndevs; i++)
+				want |= !strncmp(env.devs[i], e->dev, DEV_NAME_LEN);
+			return want;
+		}
+	}
+	return true;
+}
+
+void print_event(const struct event *e, const char *site, const char *stack)
+{
+	char line[1024];
+
+	if (env.json) {
+		format_json(e, site, line, sizeof(line));
+		if (is_flag(e->flags) && env.stacks && *stack) {
+			line[strlen(line) - 1] = 0;	/* reopen the object for "stack" */
+			fputs(line, stdout);
+			json_stack_text(stdout, stack);
+			puts("}");
+			return;
+		}
+		puts(line);
+		return;
+	}
+	format_live(e, site, t0, line, sizeof(line));
+	puts(line);
+	if (env.stacks && is_flag(e->flags))
+		print_stack_text(stdout, stack, "        ");
+}
+
+/* What an event does to the counts kept here, live or replayed. */
+void event_account(const struct event *e)
+{
+	struct dev_user *du = dev_user(e->dev);
+
 	if (e->type == EV_DEVICE_PM_GET || e->type == EV_PCI_PM_GET) {
 		if (e->latency_ns)
 			samples_add(&du->resume, e->latency_ns);
@@ -194,31 +260,35 @@ int handle_event(void *ctx, void *data, size_t len)
 		du->entries_by[!!e->with_wakeup]++;
 	if (e->type == EV_LOW_POWER_EXIT && e->source < SRC__N)
 		du->exits_by[e->source]++;
-	if (is_flag(e->flags)) {
+	if (is_flag(e->flags))
 		flag_count(du, flag_kind(e->flags));
+}
+
+int handle_event(void *ctx, void *data, size_t len)
+{
+	const struct event *e = data;
+	char sitebuf[160], stack[4096] = "";
+	const char *site = NULL;
+
+	(void)ctx;
+	if (len < sizeof(*e))
+		return 0;
+	event_account(e);
+	if (is_flag(e->flags)) {
+		__u64 ips[MAX_STACK_DEPTH];
+
 		site = site_of(e->stack_id, sitebuf, sizeof(sitebuf));
+		if (env.stacks && !stack_ips(e->stack_id, ips))
+			stack_text(ips, MAX_STACK_DEPTH, stack, sizeof(stack));
 	}
 	if (e->flags & (FL_UNDERFLOW | FL_HELD_AT_SUSPEND))
 		foreign_count_finding(e->dev);
 	if (e->type == EV_PCI_PM_PUT && e->reason == R_DISABLE)
 		leak_at_close(e->dev_id, e->ts);
-	if (env.summary && !is_flag(e->flags))
-		return 0;
-	if (env.json) {
-		format_json(e, site, line, sizeof(line));
-		if (is_flag(e->flags) && env.stacks) {
-			line[strlen(line) - 1] = 0;	/* reopen the object for "stack" */
-			fputs(line, stdout);
-			json_stack(e->stack_id);
-			puts("}");
-			return 0;
-		}
-	} else {
-		format_live(e, site, t0, line, sizeof(line));
-	}
-	puts(line);
-	if (env.stacks && is_flag(e->flags) && !env.json)
-		print_stack(e->stack_id, "        ");
+	if (recw)
+		record_event(e, site, stack);
+	if (event_shown(e))
+		print_event(e, site, stack);
 	return 0;
 }
 
@@ -333,13 +403,21 @@ void check_lost(void)
 		total += recursion_misses();
 	if (total == lost_seen)
 		return;
+	if (recw)
+		record_lost(now_ns(), total - lost_seen);
+	if (!recw || env.json)
+		print_lost(now_ns(), total - lost_seen);
+	lost_seen = total;
+}
+
+void print_lost(__u64 ts, __u64 count)
+{
 	if (env.json)
 		printf("{\"type\":\"lost\",\"ts\":%llu,\"count\":%llu}\n",
-		       (unsigned long long)now_ns(), (unsigned long long)(total - lost_seen));
+		       (unsigned long long)ts, (unsigned long long)count);
 	else
 		printf("LOST %llu events (ring buffer full, or a program skipped on re-entry): "
-		       "the run is inconclusive\n", (unsigned long long)(total - lost_seen));
-	lost_seen = total;
+		       "the run is inconclusive\n", (unsigned long long)count);
 }
 
 /*
@@ -374,6 +452,7 @@ static int dev_outstanding(__u64 dev_id, bool report)
 	struct ref_key key, next, *prev = NULL;
 	struct ref_val v;
 	__u64 now = now_ns();
+	struct out o;
 
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		char name[DEV_NAME_LEN], sitebuf[160];
@@ -395,21 +474,24 @@ static int dev_outstanding(__u64 dev_id, bool report)
 			continue;
 		site = site_of_ips(v.ips, SITE_DEPTH, sitebuf, sizeof(sitebuf));
 		dev_name_of(key.dev_id, name);
-		if (env.json) {
-			printf("{\"type\":\"outstanding\",\"dev\":");
-			json_str(stdout, name);
-			printf(",\"pairing\":\"%s\",\"count\":%d,\"age_ns\":%llu,\"pid\":%d,\"comm\":",
-			       pairing_name(key.pairing), v.count,
-			       (unsigned long long)(now - v.ts), v.pid);
-			json_str(stdout, v.comm);
-			printf(",\"site\":");
-			json_str(stdout, site ? site : "?");
-			printf("}\n");
-		} else {
-			printf("  outstanding: %s reference x%d held %.3f s by %s/%d, taken at %s\n",
-			       pairing_name(key.pairing), v.count, (double)(now - v.ts) / 1e9, v.comm,
-			       v.pid, site ? site : "?");
+		if (!out_begin(&o, VFR_C_ALWAYS))
+			continue;
+		if (o.j) {
+			fprintf(o.j, "{\"type\":\"outstanding\",\"dev\":");
+			json_str(o.j, name);
+			fprintf(o.j, ",\"pairing\":\"%s\",\"count\":%d,\"age_ns\":%llu,\"pid\":%d,"
+				"\"comm\":", pairing_name(key.pairing), v.count,
+				(unsigned long long)(now - v.ts), v.pid);
+			json_str(o.j, v.comm);
+			fprintf(o.j, ",\"site\":");
+			json_str(o.j, site ? site : "?");
+			fprintf(o.j, "}\n");
 		}
+		if (o.h)
+			fprintf(o.h, "  outstanding: %s reference x%d held %.3f s by %s/%d, taken at %s\n",
+				pairing_name(key.pairing), v.count, (double)(now - v.ts) / 1e9, v.comm,
+				v.pid, site ? site : "?");
+		out_end(&o, VFR_C_ALWAYS);
 	}
 	return n;
 }
@@ -417,24 +499,28 @@ static int dev_outstanding(__u64 dev_id, bool report)
 static void print_hists(__u64 dev_id, const char *name)
 {
 	int fd = fds.hists;
+	struct out o;
 
 	for (int k = 0; k < H_MAX; k++) {
 		struct hist_key key = { .dev_id = dev_id, .kind = (__u32)k };
 		struct hist h;
 
-		if (bpf_map_lookup_elem(fd, &key, &h))
+		if (bpf_map_lookup_elem(fd, &key, &h) || !out_begin(&o, VFR_C_HIST))
 			continue;
-		if (env.json) {
-			printf("{\"type\":\"hist\",\"dev\":");
-			json_str(stdout, name);
-			printf(",\"kind\":\"%s\",\"unit\":\"usecs\",\"log2_slots\":[", hist_name(k));
+		if (o.j) {
+			fprintf(o.j, "{\"type\":\"hist\",\"dev\":");
+			json_str(o.j, name);
+			fprintf(o.j, ",\"kind\":\"%s\",\"unit\":\"usecs\",\"log2_slots\":[",
+				hist_name(k));
 			for (int i = 0; i < HIST_SLOTS; i++)
-				printf("%s%llu", i ? "," : "", (unsigned long long)h.slots[i]);
-			printf("]}\n");
-		} else {
-			printf("\n%s %s:\n", name, hist_name(k));
-			print_log2_hist(stdout, h.slots, HIST_SLOTS, "usecs");
+				fprintf(o.j, "%s%llu", i ? "," : "", (unsigned long long)h.slots[i]);
+			fprintf(o.j, "]}\n");
 		}
+		if (o.h) {
+			fprintf(o.h, "\n%s %s:\n", name, hist_name(k));
+			print_log2_hist(o.h, h.slots, HIST_SLOTS, "usecs");
+		}
+		out_end(&o, VFR_C_HIST);
 	}
 }
 
@@ -444,14 +530,16 @@ void print_summary(bool final)
 	int fd = fds.devs;
 	__u64 key, next, *prev = NULL, now = now_ns(), elapsed = now - t0;
 	struct dev_state s;
+	struct out o;
 
 	if (final)
 		scan_foreign(10000000ULL, true);
 	check_lost();
-	if (!env.json)
-		printf("\n%-12s %8s %8s %7s %7s %9s %9s %9s %6s %7s %6s %9s %9s %5s %7s\n",
+	if (out_begin(&o, VFR_C_ALWAYS) && o.h)
+		fprintf(o.h, "\n%-12s %8s %8s %7s %7s %9s %9s %9s %6s %7s %6s %9s %9s %5s %7s\n",
 		       "DEVICE", "SUSPENDS", "RESUMES", "LOWPWR%", "D3COLD%", "RES_P50us", "RES_P99us",
 		       "RES_MAXus", "WAKES", "ENTRIES", "EXITS", "GETS", "PUTS", "REFS", "FLAGGED");
+	out_end(&o, VFR_C_ALWAYS);
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		struct sysfs_state ss;
 		struct dev_user *du;
@@ -493,22 +581,24 @@ void print_summary(bool final)
 		refs = dev_outstanding(key, final) + foreign;
 		if (final && foreign > 0) {
 			/* a reference taken outside vfio is still held */
-			if (env.json) {
-				printf("{\"type\":\"flag\",\"flag\":\"held-outside-vfio\",\"dev\":");
-				json_str(stdout, s.name);
-				printf(",\"count\":%d,\"runtime_status\":", foreign);
-				json_str(stdout, ss.runtime_status);
-				printf("}\n");
-			} else {
-				printf("%-12s !! %d reference(s) taken outside vfio still held at exit "
+			if (out_begin(&o, VFR_C_FLAG) && o.j) {
+				fprintf(o.j, "{\"type\":\"flag\",\"flag\":\"held-outside-vfio\",\"dev\":");
+				json_str(o.j, s.name);
+				fprintf(o.j, ",\"count\":%d,\"runtime_status\":", foreign);
+				json_str(o.j, ss.runtime_status);
+				fprintf(o.j, "}\n");
+			}
+			if (o.h) {
+				fprintf(o.h, "%-12s !! %d reference(s) taken outside vfio still held at exit "
 				       "(device %s)\n", s.name, foreign, ss.runtime_status);
 			}
+			out_end(&o, VFR_C_FLAG);
 			flag_count(du, "held-outside-vfio");
 		}
-		if (env.json) {
-			printf("{\"type\":\"summary\",\"dev\":");
-			json_str(stdout, s.name);
-			printf(",\"final\":%s,\"elapsed_ns\":%llu,\"suspends\":%llu,\"resumes\":%llu,"
+		if (out_begin(&o, VFR_C_ALWAYS) && o.j) {
+			fprintf(o.j, "{\"type\":\"summary\",\"dev\":");
+			json_str(o.j, s.name);
+			fprintf(o.j, ",\"final\":%s,\"elapsed_ns\":%llu,\"suspends\":%llu,\"resumes\":%llu,"
 			       "\"lowpower_pct\":%.2f,\"d3hot_pct\":%.2f,\"d3cold_pct\":%.2f,"
 			       "\"d3cold_suspends\":%llu,\"resume_p50_ns\":%llu,\"resume_p99_ns\":%llu,"
 			       "\"resume_max_ns\":%llu,\"wakes\":%llu,\"entries\":%llu,\"exits\":%llu,"
@@ -525,10 +615,11 @@ void print_summary(bool final)
 			       (unsigned long long)s.puts, refs, du->flagged,
 			       du->foreign_gets, du->foreign_puts, (unsigned long long)s.config_puts,
 			       ss.usage);
-			json_str(stdout, ss.power_state);
-			printf(",\"lost\":%llu}\n", (unsigned long long)lost_seen);
-		} else {
-			printf("%-12s %8llu %8llu %7.2f %7.2f %9.1f %9.1f %9.1f %6llu %7llu %6llu %9llu "
+			json_str(o.j, ss.power_state);
+			fprintf(o.j, ",\"lost\":%llu}\n", (unsigned long long)lost_seen);
+		}
+		if (o.h) {
+			fprintf(o.h, "%-12s %8llu %8llu %7.2f %7.2f %9.1f %9.1f %9.1f %6llu %7llu %6llu %9llu "
 			       "%9llu %5d %7lu\n",
 			       s.name, (unsigned long long)s.suspends, (unsigned long long)s.resumes,
 			       lp_pct, d3cold_pct, (double)p50 / 1e3, (double)p99 / 1e3, (double)pmax / 1e3,
@@ -537,41 +628,23 @@ void print_summary(bool final)
 			       (unsigned long long)s.gets, (unsigned long long)s.puts, refs,
 			       du->flagged);
 		}
-		if (env.hist)
+		out_end(&o, VFR_C_ALWAYS);
+		if (env.hist || recw)	/* a record file keeps them for -r -H */
 			print_hists(key, s.name);
 	}
-	if (!env.json)
-		printf("lost events: %llu%s; flagged: %lu\n", (unsigned long long)lost_seen,
-		       lost_seen ? " (inconclusive)" : "", nflagged);
+	if (out_begin(&o, VFR_C_ALWAYS) && o.h)
+		fprintf(o.h, "lost events: %llu%s; flagged: %lu\n", (unsigned long long)lost_seen,
+			lost_seen ? " (inconclusive)" : "", nflagged);
+	out_end(&o, VFR_C_ALWAYS);
 	fflush(stdout);
 }
 
-void print_start(void)
+/* The devices traced, as sysfs shows them now. */
+static int watched_devices(char watched[][DEV_NAME_LEN], struct vfr_device *devs)
 {
-	char names[MAX_DEVS][DEV_NAME_LEN], watched[MAX_DEVS][DEV_NAME_LEN];
+	char names[MAX_DEVS][DEV_NAME_LEN];
 	int n = vfio_pci_devices("/sys", names, MAX_DEVS), nw = 0;
-	static char blind[256];
 
-	if (!full_mode)
-		snprintf(blind, sizeof(blind), "pm_runtime_get_noresume/put_noidle (low-power "
-			 "entry/exit references), %sthe reason and owner of each reference "
-			 "(references pair per task)",
-			 stock_vfio_funcs ? "" :
-			 "the wake eventfd signal and the low-power feature ioctls, ");
-
-	if (env.json) {
-		printf("{\"type\":\"start\",\"ts\":%llu,\"mode\":\"%s\",\"blind\":\"%s\"}\n",
-		       (unsigned long long)t0, full_mode ? "full" : "stock", blind);
-	} else {
-		printf("vfiopm-trace: %s mode (%s)\n", full_mode ? "full" : "stock",
-		       full_mode ? "vfio:* and vfio_pci:* tracepoints" :
-				   "rpm:* tracepoints and fentry/fexit, no vfiopm tracepoints");
-		if (!full_mode)
-			printf("vfiopm-trace: cannot see in stock mode: %s\n", blind);
-		if (!env.all && !env.summary)
-			printf("vfiopm-trace: region read/write and ioctl get/put that balance are "
-			       "counted (GETS/PUTS in the summary), not shown; -a shows them\n");
-	}
 	for (int i = 0; i < n; i++) {
 		struct sysfs_state ss;
 		bool want = !env.ndevs;
@@ -580,24 +653,88 @@ void print_start(void)
 			want |= !strcmp(env.devs[j], names[i]);
 		if (!want)
 			continue;
-		memcpy(watched[nw++], names[i], DEV_NAME_LEN);
 		read_sysfs_state("/sys", names[i], &ss);
-		if (env.json) {
-			printf("{\"type\":\"device\",\"dev\":\"%s\",\"power_state\":", names[i]);
-			json_str(stdout, ss.power_state);
-			printf(",\"runtime_status\":");
-			json_str(stdout, ss.runtime_status);
-			printf(",\"control\":");
-			json_str(stdout, ss.control);
-			printf(",\"usage_count\":%d}\n", ss.usage);
-		} else {
-			printf("vfiopm-trace: %s %s runtime_status=%s control=%s usage_count=%d\n",
-			       names[i], ss.power_state, ss.runtime_status, ss.control, ss.usage);
+		memcpy(watched[nw], names[i], DEV_NAME_LEN);
+		devs[nw] = (struct vfr_device){ .usage_count = ss.usage };
+		memcpy(devs[nw].dev, names[i], sizeof(devs[nw].dev));
+		snprintf(devs[nw].power_state, sizeof(devs[nw].power_state), "%s", ss.power_state);
+		snprintf(devs[nw].runtime_status, sizeof(devs[nw].runtime_status), "%s",
+			 ss.runtime_status);
+		snprintf(devs[nw].control, sizeof(devs[nw].control), "%s", ss.control);
+		nw++;
+	}
+	return nw;
+}
+
+static void print_device(const struct vfr_device *d)
+{
+	struct out o;
+
+	if (!out_begin(&o, VFR_C_ALWAYS))
+		return;
+	if (o.j) {
+		fprintf(o.j, "{\"type\":\"device\",\"dev\":\"%s\",\"power_state\":", d->dev);
+		json_str(o.j, d->power_state);
+		fprintf(o.j, ",\"runtime_status\":");
+		json_str(o.j, d->runtime_status);
+		fprintf(o.j, ",\"control\":");
+		json_str(o.j, d->control);
+		fprintf(o.j, ",\"usage_count\":%d}\n", d->usage_count);
+	}
+	if (o.h)
+		fprintf(o.h, "vfiopm-trace: %s %s runtime_status=%s control=%s usage_count=%d\n",
+			d->dev, d->power_state, d->runtime_status, d->control, d->usage_count);
+	out_end(&o, VFR_C_ALWAYS);
+}
+
+static void print_mode(const char *blind)
+{
+	struct out o;
+
+	if (out_begin(&o, VFR_C_ALWAYS)) {
+		if (o.j)
+			fprintf(o.j, "{\"type\":\"start\",\"ts\":%llu,\"mode\":\"%s\",\"blind\":\"%s\"}\n",
+				(unsigned long long)t0, full_mode ? "full" : "stock", blind);
+		if (o.h) {
+			fprintf(o.h, "vfiopm-trace: %s mode (%s)\n", full_mode ? "full" : "stock",
+				full_mode ? "vfio:* and vfio_pci:* tracepoints" :
+				"rpm:* tracepoints and fentry/fexit, no vfiopm tracepoints");
+			if (!full_mode)
+				fprintf(o.h, "vfiopm-trace: cannot see in stock mode: %s\n", blind);
 		}
 	}
+	out_end(&o, VFR_C_ALWAYS);
+	if (out_begin(&o, VFR_C_RW_NOTE) && o.h)
+		fprintf(o.h, "vfiopm-trace: region read/write and ioctl get/put that balance are "
+			"counted (GETS/PUTS in the summary), not shown; -a shows them\n");
+	out_end(&o, VFR_C_RW_NOTE);
+}
+
+/* Returns -1 when the record file cannot take its header. */
+int print_start(void)
+{
+	char watched[MAX_DEVS][DEV_NAME_LEN];
+	struct vfr_device devs[MAX_DEVS];
+	int nw = watched_devices(watched, devs);
+	static char blind[256];
+	struct out o;
+
+	if (!full_mode)
+		snprintf(blind, sizeof(blind), "pm_runtime_get_noresume/put_noidle (low-power "
+			 "entry/exit references), %sthe reason and owner of each reference "
+			 "(references pair per task)",
+			 stock_vfio_funcs ? "" :
+			 "the wake eventfd signal and the low-power feature ioctls, ");
+	if (recw && record_header(devs, nw, blind))
+		return -1;
+	print_mode(blind);
+	for (int i = 0; i < nw; i++)
+		print_device(&devs[i]);
 	held_before_trace(watched, nw);
-	if (!env.json && !env.summary)
-		printf("%-10s %-12s %-22s %-6s %3s %9s %-15s %-7s %s\n", "TIME(s)", "DEVICE",
-		       "EVENT", "DSTATE", "USE", "LAT(us)", "TASK", "TID", "DETAIL");
+	if (out_begin(&o, VFR_C_DETAIL) && o.h)
+		fprintf(o.h, "%-10s %-12s %-22s %-6s %3s %9s %-15s %-7s %s\n", "TIME(s)", "DEVICE",
+			"EVENT", "DSTATE", "USE", "LAT(us)", "TASK", "TID", "DETAIL");
+	out_end(&o, VFR_C_DETAIL);
 	fflush(stdout);
+	return 0;
 }

@@ -34,6 +34,8 @@ static const char doc[] =
 	"  vfiopm-trace -a               # ... with every region/ioctl get and put\n"
 	"  vfiopm-trace -d 0000:01:00.0  # one device\n"
 	"  vfiopm-trace --json > log     # JSON lines for vfiopm-check\n"
+	"  vfiopm-trace -w rec.vfr       # every event, binary: vfiopm-check rec.vfr\n"
+	"  vfiopm-trace -r rec.vfr -s -H # the summary and histograms of a recording\n"
 	"  vfiopm-trace -s -H --duration 60 --fail-on-imbalance\n"
 	"\n"
 	"Exit status: 0 ok, 1 imbalance flagged (--fail-on-imbalance), 2 cannot trace\n"
@@ -60,6 +62,11 @@ static const struct argp_option opts[] = {
 	  "--json: leave out region read/write and ioctl get/put that balance", 0 },
 	{ "verify", OPT_VERIFY, NULL, 0,
 	  "Load each BPF program through the verifier, print one TAP line each, exit", 0 },
+	{ "write", 'w', "FILE", 0, "Record every event and finding to FILE in the binary record "
+	  "format (docs/record-format.md), for vfiopm-check FILE and -r; stdout shows only "
+	  "--json, if given", 0 },
+	{ "read", 'r', "FILE", 0, "Replay FILE, written by -w: no BPF, no privileges; --json, "
+	  "-s, -H, -a, --no-rw, --stacks, -d and -p choose the view as live", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf debug output", 0 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", 0 },
 	{},
@@ -105,12 +112,24 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--prom wants a file name");
 		env.prom = arg;
 		break;
+	case 'w':
+	case 'r':
+		if (!*arg)
+			argp_error(state, "-%c wants a file name", key);
+		*(key == 'w' ? &env.write : &env.replay) = arg;
+		break;
 	case 'v': env.verbose = true; break;
 	case 'h': argp_state_help(state, stderr, ARGP_HELP_STD_HELP); break;
 	case ARGP_KEY_ARG: argp_error(state, "unexpected argument: %s", arg); break;
 	case ARGP_KEY_END:
 		if (env.all && env.no_rw)
 			argp_error(state, "-a/--all and --no-rw contradict each other");
+		if (env.replay && (env.write || env.prom || env.interval || env.duration || env.verify))
+			argp_error(state, "-r replays a recording: -w, --prom, -i, --duration and "
+				   "--verify are for a live run");
+		if (env.write && env.all && !env.json)
+			argp_error(state, "-w records every event; -a is for the live view, which -w "
+				   "does not show (add --json for a view on stdout)");
 		break;
 	default: return ARGP_ERR_UNKNOWN;
 	}
@@ -329,6 +348,8 @@ int main(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
 	libbpf_set_print(libbpf_print);
+	if (env.replay)
+		return replay(env.replay);
 
 	if (!have_caps(missing, sizeof(missing))) {
 		fprintf(stderr, "vfiopm-trace: needs %s to load BPF programs\n", missing);
@@ -350,6 +371,8 @@ int main(int argc, char **argv)
 	}
 	if (check_devices())
 		return EXIT_CANNOT;
+	if (env.write && record_open(env.write))
+		return EXIT_CANNOT;
 	full_mode = pr.full;
 
 	obj = vfiopm_trace_bpf__open();
@@ -361,7 +384,7 @@ int main(int argc, char **argv)
 	obj->rodata->filter_dev = env.ndevs > 0;
 	obj->rodata->stock_mode = !full_mode;
 	/* a person reads transitions and flags; a log for vfiopm-check keeps everything */
-	obj->rodata->quiet_rw = env.json ? env.no_rw : !env.all;
+	obj->rodata->quiet_rw = env.json || env.write ? env.no_rw : !env.all;
 	ksyms = ksyms_load("/proc/kallsyms");
 	if (ksyms_range(ksyms, "pci_config_pm_runtime_put", &obj->rodata->config_put_lo,
 			&obj->rodata->config_put_hi) && full_mode && !env.json)
@@ -423,7 +446,12 @@ int main(int argc, char **argv)
 		err = -1;
 		goto cleanup;
 	}
-	print_start();
+	if (print_start()) {
+		err = -1;
+		goto cleanup;
+	}
+	if (env.write)	/* once attached: what a wrapper waits for */
+		fprintf(stderr, "vfiopm-trace: recording to %s (Ctrl-C to stop)\n", env.write);
 	prom_every = (__u64)(env.interval ? env.interval : 15) * 1000000000ULL;
 	next_prom = t0 + prom_every;
 
@@ -447,6 +475,7 @@ int main(int argc, char **argv)
 		}
 		check_lost();
 		fflush(stdout);
+		record_flush();
 		now = now_ns();
 		if (next_interval && now >= next_interval) {
 			print_summary(false);
@@ -462,6 +491,8 @@ int main(int argc, char **argv)
 	ring_buffer__consume(rb);
 	print_summary(true);
 	if (env.prom && write_prom(env.prom))
+		err = -1;
+	if (recw && record_close(lost_seen))
 		err = -1;
 cleanup:
 	ring_buffer__free(rb);
