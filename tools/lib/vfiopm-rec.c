@@ -108,20 +108,49 @@ int vfr_is_record(const void *buf, size_t n)
 	return n >= 8 && !memcmp(buf, VFR_MAGIC, 8);
 }
 
-/* n bytes into p: the first `have` from pre, the rest from f; 0 or -1 (short). */
-static int get(struct vfr_reader *r, void *p, size_t n, const void **pre, size_t *have)
-{
-	size_t take = *have < n ? *have : n;
+#define VFR_BLOCK (1 << 20)
 
-	if (take) {
-		memcpy(p, *pre, take);
-		*pre = (const char *)*pre + take;
-		*have -= take;
+/* n bytes from the reader's block into p, refilled from f as it runs out; 0 or -1 (short). */
+static int take(struct vfr_reader *r, void *p, size_t n)
+{
+	char *dst = p;
+
+	while (n) {
+		size_t k = r->blk_len - r->blk_pos;
+
+		if (!k) {
+			r->blk_pos = 0;
+			r->blk_len = fread(r->blk, 1, VFR_BLOCK, r->f);
+			if (!r->blk_len)
+				return -1;
+			continue;
+		}
+		k = k < n ? k : n;
+		memcpy(dst, r->blk + r->blk_pos, k);
+		r->blk_pos += k;
+		r->offset += k;
+		dst += k;
+		n -= k;
 	}
-	if (take < n && fread((char *)p + take, 1, n - take, r->f) != n - take)
-		return -1;
-	r->offset += n;
 	return 0;
+}
+
+/* n contiguous bytes at the read position, in the block (read on as needed); NULL at the end. */
+static const char *peek(struct vfr_reader *r, size_t n)
+{
+	if (r->blk_len - r->blk_pos < n) {
+		memmove(r->blk, r->blk + r->blk_pos, r->blk_len - r->blk_pos);
+		r->blk_len -= r->blk_pos;
+		r->blk_pos = 0;
+		while (r->blk_len < n) {
+			size_t k = fread(r->blk + r->blk_len, 1, VFR_BLOCK - r->blk_len, r->f);
+
+			if (!k)
+				return NULL;
+			r->blk_len += k;
+		}
+	}
+	return r->blk + r->blk_pos;
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -161,26 +190,26 @@ int vfr_open(struct vfr_reader *r, FILE *f, const void *pre, size_t have)
 {
 	memset(r, 0, sizeof(*r));
 	r->f = f;
-	if (get(r, &r->h, sizeof(r->h), &pre, &have))
+	r->blk = malloc(VFR_BLOCK);
+	if (!r->blk || have > VFR_BLOCK)
+		return fail(r, "out of memory");
+	memcpy(r->blk, pre, have);	/* the sniffed bytes come first */
+	r->blk_len = have;
+	if (take(r, &r->h, sizeof(r->h)))
 		return fail(r, "cut inside the header: shorter than %zu bytes", sizeof(r->h));
 	if (!vfr_is_record(r->h.magic, 8))
 		return fail(r, "not a vfiopm record file (no magic)");
 	if (check_header(r))
 		return -1;
 	r->devs = calloc(r->h.ndevs ? r->h.ndevs : 1, sizeof(*r->devs));
-	r->cap = VFR_MAX_REC;
-	r->buf = malloc(r->cap);
-	if (!r->devs || !r->buf)
+	if (!r->devs)
 		return fail(r, "out of memory");
-	if (get(r, r->devs, r->h.ndevs * sizeof(*r->devs), &pre, &have))
-		return fail(r, "cut inside the device list (header of %u bytes)",
-			    r->h.header_len);
+	if (take(r, r->devs, r->h.ndevs * sizeof(*r->devs)))
+		return fail(r, "cut inside the device list (header of %u bytes)", r->h.header_len);
 	for (unsigned int i = 0; i < r->h.ndevs; i++) {
 		r->devs[i].dev[15] = r->devs[i].power_state[15] = 0;
 		r->devs[i].runtime_status[15] = r->devs[i].control[15] = 0;
 	}
-	if (have)	/* the sniff read past the header: not this reader's case */
-		return fail(r, "internal: %zu sniffed bytes past the header", have);
 	return 0;
 }
 
@@ -197,7 +226,7 @@ static const char *take_str(const char **p, const char *end)
 
 static int decode(struct vfr_reader *r, const struct vfr_rec *rec, struct vfr_item *it)
 {
-	const char *p = r->buf + sizeof(*rec), *end = r->buf + rec->len;
+	const char *p = (const char *)rec + sizeof(*rec), *end = (const char *)rec + rec->len;
 	size_t body = rec->len - sizeof(*rec);
 
 	memset(it, 0, sizeof(*it));
@@ -209,8 +238,12 @@ static int decode(struct vfr_reader *r, const struct vfr_rec *rec, struct vfr_it
 			return -1;
 		it->ev = (const struct vfr_event *)p;
 		p += r->h.event_size;
-		it->site = take_str(&p, end);
-		it->stack = it->site ? take_str(&p, end) : NULL;
+		if (end - p >= 2 && !p[0] && !p[1]) {	/* most events: no site, no stack */
+			it->site = it->stack = p;
+		} else {
+			it->site = take_str(&p, end);
+			it->stack = it->site ? take_str(&p, end) : NULL;
+		}
 		if (!it->stack)
 			return -1;
 		r->events++;
@@ -234,7 +267,7 @@ static int check_trailer(struct vfr_reader *r, const struct vfr_trailer *t)
 	if (t->records != r->records || t->events != r->events)
 		return fail(r, "corrupt: the trailer counts %llu records, the file holds %llu",
 			    (unsigned long long)t->records, (unsigned long long)r->records);
-	if (fgetc(r->f) != EOF)
+	if (r->blk_pos < r->blk_len || fgetc(r->f) != EOF)
 		return fail(r, "corrupt: data after the trailer at byte %llu",
 			    (unsigned long long)r->offset);
 	r->done = 1;
@@ -243,9 +276,7 @@ static int check_trailer(struct vfr_reader *r, const struct vfr_trailer *t)
 
 int vfr_next(struct vfr_reader *r, struct vfr_item *it)
 {
-	struct vfr_rec *rec = (struct vfr_rec *)r->buf;
-	const void *none = NULL;
-	size_t zero = 0;
+	const struct vfr_rec *rec;
 	uint64_t at;
 	int rc;
 
@@ -253,16 +284,20 @@ int vfr_next(struct vfr_reader *r, struct vfr_item *it)
 		if (r->done)
 			return 0;
 		at = r->offset;
-		if (get(r, rec, sizeof(*rec), &none, &zero))
+		rec = (const struct vfr_rec *)peek(r, sizeof(*rec));
+		if (!rec)
 			return fail(r, "cut after %llu records at byte %llu (no trailer): the "
 				    "recording did not end cleanly", (unsigned long long)r->records,
 				    (unsigned long long)at);
-		if (rec->len < sizeof(*rec) || rec->len % 8 || rec->len > r->cap)
+		if (rec->len < sizeof(*rec) || rec->len % 8 || rec->len > VFR_MAX_REC)
 			return fail(r, "corrupt record length %u at byte %llu", rec->len,
 				    (unsigned long long)at);
-		if (get(r, r->buf + sizeof(*rec), rec->len - sizeof(*rec), &none, &zero))
+		rec = (const struct vfr_rec *)peek(r, rec->len);	/* the record stays in place */
+		if (!rec)
 			return fail(r, "cut inside a record at byte %llu (record %llu)",
 				    (unsigned long long)at, (unsigned long long)r->records + 1);
+		r->blk_pos += rec->len;
+		r->offset += rec->len;
 		rc = decode(r, rec, it);
 		if (rc < 0)
 			return fail(r, "corrupt record of type %u at byte %llu", rec->type,
@@ -278,7 +313,7 @@ int vfr_next(struct vfr_reader *r, struct vfr_item *it)
 void vfr_close(struct vfr_reader *r)
 {
 	free(r->devs);
-	free(r->buf);
+	free(r->blk);
 	r->devs = NULL;
-	r->buf = NULL;
+	r->blk = NULL;
 }

@@ -147,14 +147,14 @@ struct vfr_reader {
 	FILE *f;
 	struct vfr_header h;
 	struct vfr_device *devs;
-	char *buf;		/* the current record */
-	size_t cap;
+	char *blk;		/* what was read of f; the current record is in it */
+	size_t blk_pos, blk_len;
 	uint64_t records, events, offset;
 	int done;		/* the trailer was read */
 	char err[160];		/* why reading stopped early, "" at a clean end */
 };
 
-/* The current record, from vfr_next(). */
+/* The current record, from vfr_next(): valid until the next call. */
 struct vfr_item {
 	enum vfr_rec_type type;
 	enum vfr_class class;

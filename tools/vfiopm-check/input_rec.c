@@ -63,10 +63,48 @@ static const char *rec_fields(const struct vfr_event *v, struct event *ev)
 	}
 }
 
+/* A fixed-size field, maybe without its NUL, as a C string in dst. */
+static void copy_name(char *dst, const char *src, size_t n)
+{
+	size_t l = strnlen(src, n);
+
+	memcpy(dst, src, l);
+	dst[l] = 0;
+}
+
+/* The event type each wire type names, by its JSON name, as parse_json() would find it. */
+static int wire_kind(unsigned int type, int stock, enum ev_type *t)
+{
+	static enum ev_type types[2][VFR_EV__N];
+	static int kinds[2][VFR_EV__N], known;
+
+	if (!known) {
+		for (int st = 0; st < 2; st++) {
+			for (int i = 0; i < VFR_EV__N; i++) {
+				const char *name = vfr_ev_names[i];
+
+				if (st && i == VFR_EV_RUNTIME_SUSPEND)
+					name = VFR_STOCK_SUSPEND;
+				if (st && i == VFR_EV_RUNTIME_RESUME)
+					name = VFR_STOCK_RESUME;
+				types[st][i] = ev_type_from_name(name, strlen(name));
+				kinds[st][i] = types[st][i] != EV_NONE ? LK_EVENT :
+					       is_vfio_name(name, strlen(name)) ? LK_UNKNOWN_VFIO : LK_OTHER;
+			}
+		}
+		known = 1;
+	}
+	*t = types[stock][type];
+	return kinds[stock][type];
+}
+
 static void rec_event(const struct vfr_event *v, struct parsed *out)
 {
 	struct event *ev = &out->ev;
-	const char *name, *why;
+	const char *why;
+	/* stock mode's suspend and resume are the PCI core's, not vfio's */
+	int stock = (v->type == VFR_EV_RUNTIME_SUSPEND || v->type == VFR_EV_RUNTIME_RESUME) &&
+		    v->pairing == PAIR_NONE;
 
 	event_init(ev);
 	out->why = NULL;
@@ -75,21 +113,14 @@ static void rec_event(const struct vfr_event *v, struct parsed *out)
 		out->why = "unknown event type";
 		return;
 	}
-	name = vfr_ev_names[v->type];
-	if ((v->type == VFR_EV_RUNTIME_SUSPEND || v->type == VFR_EV_RUNTIME_RESUME) &&
-	    v->pairing == PAIR_NONE)	/* stock mode: the PCI core's, not vfio's */
-		name = v->type == VFR_EV_RUNTIME_SUSPEND ? VFR_STOCK_SUSPEND : VFR_STOCK_RESUME;
-	ev->type = ev_type_from_name(name, strlen(name));
-	if (ev->type == EV_NONE) {
-		out->kind = is_vfio_name(name, strlen(name)) ? LK_UNKNOWN_VFIO : LK_OTHER;
+	out->kind = wire_kind(v->type, stock, &ev->type);
+	if (out->kind != LK_EVENT)
 		return;
-	}
 	ev->ts = v->ts;
 	ev->cpu = v->cpu;
 	ev->pid = v->pid;
-	snprintf(ev->comm, sizeof(ev->comm), "%.*s", (int)strnlen(v->comm, sizeof(v->comm)),
-		 v->comm);
-	snprintf(ev->dev, sizeof(ev->dev), "%.*s", (int)strnlen(v->dev, sizeof(v->dev)), v->dev);
+	copy_name(ev->comm, v->comm, sizeof(v->comm));
+	copy_name(ev->dev, v->dev, sizeof(v->dev));
 	ev->usage_count = v->usage_count;
 	why = rec_fields(v, ev);
 	out->why = why ? why : event_validate(ev);
@@ -99,7 +130,7 @@ static void rec_event(const struct vfr_event *v, struct parsed *out)
 static void rec_item(struct input *in, const struct vfr_item *it)
 {
 	struct parsed p = { .kind = LK_META };
-	char what[96];
+	char what[96] = "";
 
 	switch (it->type) {
 	case VFR_REC_EVENT:
@@ -116,7 +147,11 @@ static void rec_item(struct input *in, const struct vfr_item *it)
 	default:
 		break;
 	}
-	snprintf(what, sizeof(what), "record %llu%s%s", in->lines + 1,
+	if (!in->o->verbose) {
+		input_parsed(in, &p, what, 0);
+		return;
+	}
+	snprintf(what, sizeof(what), "record %llu%s%s", in->lines + 1,	/* what -v shows */
 		 it->ev && it->ev->type < VFR_EV__N ? ": " : "",
 		 it->ev && it->ev->type < VFR_EV__N ? vfr_ev_names[it->ev->type] : "");
 	input_parsed(in, &p, what, strlen(what));
