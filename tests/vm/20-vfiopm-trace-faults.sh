@@ -2,7 +2,8 @@
 # VM tier, patched kernel: runtime-PM faults injected by tests/fault's module
 # are flagged by vfiopm-trace with the device, the pairing and the call site:
 # a leaked reference, an extra put that makes vfio's own put underflow, and
-# an extra put at count 0. A tool that flags nothing here fails.
+# an extra put at count 0. A tool that flags nothing here fails. Each run is
+# also recorded (-w): its replay must be its --json output, byte for byte.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -25,6 +26,9 @@ for c in leak steal underflow; do
 done
 bdf=$(sed -n 's/.*vfio-pci: \([0-9a-f:.]*\).*/\1/p' "$out/console.log" | head -n 1)
 python3 "$top/tools/vfiopm-trace/tests/check-faults.py" "$out" "$bdf" || tap_failed=1
+make -s -C "$top/tools/vfiopm-check" vfiopm-check build/san-vfiopm-check >/dev/null
+python3 "$top/tests/record-check.py" --args "--fail-on-imbalance --stacks" \
+	"$out"/leak.jsonl "$out"/steal.jsonl "$out"/underflow.jsonl || tap_failed=1
 check "kernel refused both extra puts (dmesg: usage count underflow)" \
 	test "$(grep -c 'usage count underflow' "$out/dmesg.txt")" -ge 2
 if [ -x "$top/tools/vfiopm-check/vfiopm-check" ]; then

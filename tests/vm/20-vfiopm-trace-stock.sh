@@ -84,6 +84,8 @@ PY
 		sh -c "grep -q 'stock mode' '$out/live.txt' && grep -q 'cannot see in stock mode' '$out/live.txt'"
 	check "stock $kver: both runs exit 0 on SIGINT" \
 		sh -c "test \"\$(cat '$out/stock.jsonl.rc')\" = 0 -a \"\$(cat '$out/live.txt.rc')\" = 0"
+	python3 "$top/tests/record-check.py" --args "--stacks" "$out/stock.jsonl" |
+		sed "s|^\(\(not \)\{0,1\}ok - \)|\1stock $kver: |" || tap_failed=1
 	cp "$out/live.txt" "$top/tests/logs/vfiopm-trace-stock-$kver.txt" 2>/dev/null
 done
 exit $tap_failed

@@ -59,5 +59,9 @@ echo "# vfiopm-check: $fp false verdicts over $((2 * runs)) clean logs, $miss mi
 make -s -C "$top/tests/differential" replay || not_ok "the differential replay builds"
 "$top/tests/differential/replay" --min $((2 * runs + 2)) "$out"/*.ftrace "$out"/*.jsonl | sed "s|$out/||" ||
 	tap_failed=1
+# every run was also recorded (-w): replayed, it is its --json output; read, its verdict
+make -s -C "$top/tools/vfiopm-check" build/san-vfiopm-check >/dev/null
+python3 "$top/tests/record-check.py" --args "--fail-on-imbalance --stacks" "$out"/run*.jsonl \
+	"$out"/leak.jsonl "$out"/put.jsonl | sed "s|$out/||" || tap_failed=1
 for f in "$out"/*.jsonl "$out"/*.ftrace; do cp "$f" "$top/tests/logs/stress-${f##*/}" 2>/dev/null; done
 exit $tap_failed

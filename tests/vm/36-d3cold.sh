@@ -54,6 +54,7 @@ tap(rc == "0" and summ and summ[0].get("flagged") == 0 and summ[0].get("d3cold_s
     f"{summ[0].get('d3cold_pct') if summ else '?'} % of the time)")
 sys.exit(1 if failed else 0)
 PY
+python3 "$top/tests/record-check.py" --args "-H --fail-on-imbalance" "$out/cycle.jsonl" || tap_failed=1
 "$top/tools/vfiopm-check/vfiopm-check" "$out/cycle.jsonl" >"$out/check.txt" 2>&1
 v=$?
 check "vfiopm-check reads the D3cold cycles as balanced (exit $v)" test "$v" = 0

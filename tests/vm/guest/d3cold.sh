@@ -24,7 +24,7 @@ cat "$dev/firmware_node/power_state" >"$out/fw-state" 2>&1
 $st --json "$VFIOPM_BDF" >"$out/status.json" 2>&1
 echo $? >"$out/status.rc"
 $st "$VFIOPM_BDF" >"$out/status.txt" 2>&1
-start_tracer "$out/cycle.jsonl" "$out/cycle.err" --json -H --fail-on-imbalance \
+start_tracer "$out/cycle.jsonl" "$out/cycle.err" --json -H --fail-on-imbalance -w "$out/cycle.vfr" \
 	--prom "$out/prom/vfiopm.prom" -i 1
 cp "$out/prom/vfiopm.prom" "$out/prom-start.txt" 2>/dev/null
 $lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit entry-wakeup wait-d3 read wait-wake \

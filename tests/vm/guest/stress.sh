@@ -37,7 +37,7 @@ one_run() {	# one_run NAME [FAULT]
 	echo "run $name" >>"$out/progress"
 	wait_state D3hot 15
 	record_vfio_events 16384
-	start_tracer "$out/$name.jsonl" "$out/$name.err" --json --fail-on-imbalance --stacks
+	start_tracer "$out/$name.jsonl" "$out/$name.err" --json --fail-on-imbalance --stacks -w "$out/$name.vfr"
 	echo 1 >"$t/tracing_on"
 	# the extra put runs without the sysfs reader: that reader's own put could be
 	# the one the kernel refuses, which no vfio event shows (docs/testing.md)

@@ -20,7 +20,7 @@ out=$VFIOPM_OUT
 . tests/vm/guest/lib.sh
 start_tool() {
 	echo "case $1" >>"$out/progress"
-	start_tracer "$out/$1.jsonl" "$out/$1.err" --json --fail-on-imbalance --stacks
+	start_tracer "$out/$1.jsonl" "$out/$1.err" --json --fail-on-imbalance --stacks -w "$out/$1.vfr"
 	pid=$tpid
 }
 stop_tool() {

@@ -48,7 +48,7 @@ echo $? >"$out/verify.rc"
 wait_state D3hot
 cat "$dev/power_state" >"$out/state-start"
 
-run stock.jsonl '"type":"start"' --json --stacks
+run stock.jsonl '"type":"start"' --json --stacks -w "$out/stock.vfr"
 $lp "$VFIOPM_BDF" entry wait-d3 read wait-d3 exit entry-wakeup wait-d3 read wait-wake exit \
 	>"$out/lowpower.txt" 2>&1
 echo "lowpower-rc $?" >>"$out/lowpower.txt"
