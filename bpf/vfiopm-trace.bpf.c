@@ -25,6 +25,14 @@ const volatile bool quiet_rw = false;
 /* pci_config_pm_runtime_put(), from kallsyms: its get is invisible (docs/design.md, F4) */
 const volatile __u64 config_put_lo = 0;
 const volatile __u64 config_put_hi = 0;
+/*
+ * Frames walked for the site of a vfio get/put: the program, bpf_trace_run,
+ * __traceiter_* when another probe (ftrace, perf) is on the tracepoint too,
+ * vfio's helper that holds the tracepoint, then its caller, the site; one
+ * more for a trampoline on the helper. The walk is most of a get's cost,
+ * frame by frame; --stacks wants them all.
+ */
+const volatile __u32 site_frames = SITE_DEPTH;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -324,6 +332,13 @@ static __always_inline struct rpm_stash *task_claim(u32 tid, u64 id, u64 *ips, b
 	return st;
 }
 
+static __always_inline u32 site_bytes(void)
+{
+	u32 n = site_frames;
+
+	return (n > SITE_DEPTH ? SITE_DEPTH : n) * sizeof(u64);
+}
+
 /* One get or put: the pairing, the rules of vfiopm-rules.h and the event. */
 static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool get, u8 op,
 				  u8 reason, u32 pairing, u32 cmd, int ret)
@@ -348,13 +363,13 @@ static __always_inline int on_ref(void *ctx, struct device *dev, u8 type, bool g
 		s->engaged = !get;
 	/* get_noresume and put_noidle are inline: no rpm event, take the frames here */
 	if (op == OP_GET_NORESUME || op == OP_PUT_NOIDLE) {
-		bpf_get_stack(ctx, ips, sizeof(ips), 0);
+		bpf_get_stack(ctx, ips, site_bytes(), 0);
 		st = task_claim(tid, id, ips, false, now, &prev_event);
 	} else {
 		st = task_claim(tid, id, ips, true, now, &prev_event);
 		/* every reference names where it was taken (a vfio task's rpm get is not stashed) */
 		if (get && ret == 0 && !ips[0])
-			bpf_get_stack(ctx, ips, sizeof(ips), 0);
+			bpf_get_stack(ctx, ips, site_bytes(), 0);
 	}
 	flags |= task_held_check(st, s, id, pairing, get);
 

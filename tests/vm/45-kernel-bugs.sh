@@ -30,6 +30,10 @@ for bug in region-leak region-double-put; do
 	esac
 	check "$bug: vfiopm-check on ftrace: imbalance (exit $v): $(grep -m1 FAIL "$out/bug.check" | cut -c1-140)" \
 		sh -c "test $v = 1 && grep -qE '$want' '$out/bug.check'"
+	{ python3 "$top/tests/record-check.py" --args "--fail-on-imbalance" "$out"/control.jsonl "$out"/bug.jsonl
+		r=$?
+		python3 "$top/tests/record-check.py" --args "-s" "$out"/after.jsonl && [ $r = 0 ]; } |
+		sed "s|^\(\(not \)\{0,1\}ok - \)|\1$bug: |" || tap_failed=1
 	for f in control.jsonl bug.jsonl bug.ftrace after.jsonl; do cp "$out/$f" "$top/tests/logs/$bug-$f" 2>/dev/null; done
 done
 exit $tap_failed

@@ -385,6 +385,8 @@ int main(int argc, char **argv)
 	obj->rodata->stock_mode = !full_mode;
 	/* a person reads transitions and flags; a log for vfiopm-check keeps everything */
 	obj->rodata->quiet_rw = env.json || env.write ? env.no_rw : !env.all;
+	/* the site of a vfio get/put is within six frames (bpf/vfiopm-trace.bpf.c) */
+	obj->rodata->site_frames = env.stacks ? SITE_DEPTH : 6;
 	ksyms = ksyms_load("/proc/kallsyms");
 	if (ksyms_range(ksyms, "pci_config_pm_runtime_put", &obj->rodata->config_put_lo,
 			&obj->rodata->config_put_hi) && full_mode && !env.json)

@@ -4,7 +4,8 @@
 #
 #   kernel-bug.sh
 #
-# Two cases, each under `vfiopm-trace --json --fail-on-imbalance --stacks`
+# Two cases, each under `vfiopm-trace --json --fail-on-imbalance` (no --stacks:
+# the site must come from the default, four-frame walk)
 # with tracefs recording the vfio events; saves CASE.jsonl, CASE.rc,
 # CASE.ftrace, CASE.usage in $VFIOPM_OUT:
 #   control   config reads only: the bug path is not taken
@@ -27,7 +28,7 @@ one_case() {	# one_case NAME STEP...
 	echo "case $name" >>"$out/progress"
 	wait_state D3hot 15
 	record_vfio_events 4096
-	start_tracer "$out/$name.jsonl" "$out/$name.err" --json --fail-on-imbalance --stacks
+	start_tracer "$out/$name.jsonl" "$out/$name.err" --json --fail-on-imbalance -w "$out/$name.vfr"
 	sleep 0.3	# past the start-up sampling of the count
 	echo 1 >"$t/tracing_on"
 	$lp "$VFIOPM_BDF" "$@" >"$out/$name.lp" 2>&1
@@ -41,7 +42,7 @@ one_case() {	# one_case NAME STEP...
 
 one_case control read read read
 one_case bug read rom-write
-$tool --json -s --duration 2 >"$out/after.jsonl" 2>"$out/after.err"
+$tool --json -s --duration 2 -w "$out/after.vfr" >"$out/after.jsonl" 2>"$out/after.err"
 echo $? >"$out/after.rc"
 echo "done" >>"$out/progress"
 exit 0
