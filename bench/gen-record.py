@@ -2,7 +2,7 @@
 """A record file (docs/record-format.md) of the vfio events bench/vfiopm-check.sh's
 generated ftrace log holds, in the same order and with the same values:
 
-    gen-record.py FILE EVENTS      at least EVENTS events (whole blocks of 4)
+    gen-record.py FILE EVENTS      at least EVENTS events (whole groups of 4)
 
 Two devices bound and opened, then ioctl and config-read get/put pairs from
 one task per device, closed at the end: balanced.
@@ -46,6 +46,8 @@ with open(path, "wb") as f:
     while n < want:
         out = []
         for _ in range(2000):
+            if n >= want:
+                break
             i += 1
             d, pid, cpu = (A, 123, 1) if i & 1 else (B, 200, 0)
             cmd = cmds[i % 3]
