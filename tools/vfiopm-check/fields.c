@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "parse.h"
 #include "vfiopm-contract.h"
 
 const char *const ev_names[EV__N] = {
@@ -58,9 +59,29 @@ enum ev_type ev_type_from_name(const char *s, size_t n)
 		n -= (size_t)(c + 1 - s);
 		s = c + 1;
 	}
+	return ev_type_bare(s, n);
+}
+
+enum ev_type ev_type_bare(const char *s, size_t n)
+{
 	if (n < 15 || memcmp(s, "vfio_", 5))
 		return EV_NONE;
-	for (int t = EV_DEV_GET; t < EV__N; t++)
+	/* the four of almost every line first, by their fixed lengths */
+	if (n == 15 && !memcmp(s + 5, "pci_pm_", 7)) {
+		if (!memcmp(s + 12, "get", 3))
+			return EV_PCI_GET;
+		if (!memcmp(s + 12, "put", 3))
+			return EV_PCI_PUT;
+		return EV_NONE;
+	}
+	if (n == 18 && !memcmp(s + 5, "device_pm_", 10)) {
+		if (!memcmp(s + 15, "get", 3))
+			return EV_DEV_GET;
+		if (!memcmp(s + 15, "put", 3))
+			return EV_DEV_PUT;
+		return EV_NONE;
+	}
+	for (int t = EV_RT_SUSPEND; t < EV__N; t++)
 		if (ev_name_len[t] == n && !memcmp(ev_names[t], s, n))
 			return (enum ev_type)t;
 	return EV_NONE;
@@ -72,6 +93,10 @@ static int parse_int(const char *s, size_t n, long long *out)
 	long long v = 0;
 	size_t i = 0;
 
+	if (n == 1 && s[0] >= '0' && s[0] <= '9') {	/* most values are one digit */
+		*out = s[0] - '0';
+		return 0;
+	}
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
 	if (n - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
@@ -103,7 +128,7 @@ int enum_from_name(const char *const *names, int count, const char *s, size_t n)
 	long long v;
 
 	for (int i = 0; i < count; i++)
-		if (strlen(names[i]) == n && !memcmp(names[i], s, n))
+		if ((!n || names[i][0] == s[0]) && strlen(names[i]) == n && !memcmp(names[i], s, n))
 			return i;
 	if (!parse_int(s, n, &v) && v >= 0 && v < count)
 		return (int)v;
@@ -144,49 +169,86 @@ static int set_dstate(int *dst, const char *v, size_t n)
 	return set_int(dst, v, n, -1, 5);
 }
 
+static int set_dev(struct event *ev, const char *v, size_t vn)
+{
+	if (vn == 0 || vn >= DEV_LEN)
+		return -1;
+	memcpy(ev->dev, v, vn);
+	ev->dev[vn] = 0;
+	return 0;
+}
+
+static int set_cmd(struct event *ev, const char *v, size_t vn)
+{
+	long long x;
+
+	if (parse_int(v, vn, &x) || x < 0 || x > 0xffffffffLL)
+		return -1;
+	ev->cmd = (unsigned int)x;
+	return 0;
+}
+
+static int set_enum(int *dst, const char *const *names, int count, const char *v, size_t vn)
+{
+	return (*dst = enum_from_name(names, count, v, vn)) < 0 ? -1 : 0;
+}
+
 #define KEY(k) (kn == sizeof(k) - 1 && !memcmp(key, k, sizeof(k) - 1))
 
 /* One key=value; unknown keys are accepted (the contract may grow). */
 int event_set_field(struct event *ev, const char *key, size_t kn, const char *v, size_t vn)
 {
-	long long x;
-
-	if (KEY("usage_count"))
-		return set_int(&ev->usage_count, v, vn, -(1LL << 31), (1LL << 31) - 1);
-	if (KEY("ret"))
-		return set_int(&ev->ret, v, vn, -(1LL << 31), (1LL << 31) - 1);
-	if (KEY("cmd")) {
-		if (parse_int(v, vn, &x) || x < 0 || x > 0xffffffffLL)
-			return -1;
-		ev->cmd = (unsigned int)x;
-		return 0;
-	}
-	if (KEY("op"))
-		return (ev->op = enum_from_name(op_names, OP__N, v, vn)) < 0 ? -1 : 0;
-	if (KEY("reason"))
-		return (ev->reason = enum_from_name(reason_names, R__N, v, vn)) < 0 ? -1 : 0;
-	if (KEY("source"))
-		return (ev->source = enum_from_name(source_names, SRC__N, v, vn)) < 0 ? -1 : 0;
-	if (KEY("with_wakeup"))
-		return set_bool(&ev->with_wakeup, v, vn);
-	if (KEY("engaged"))
-		return set_bool(&ev->engaged, v, vn);
-	if (KEY("wake_armed"))
-		return set_bool(&ev->wake_armed, v, vn);
-	if (KEY("intx_masked"))
-		return set_bool(&ev->intx_masked, v, vn);
-	if (KEY("from"))
-		return set_dstate(&ev->from, v, vn);
-	if (KEY("to"))
-		return set_dstate(&ev->to, v, vn);
-	if (KEY("resumed_from"))	/* vfiopm-trace JSON: the state a resume left */
-		return set_dstate(&ev->from, v, vn);
-	if (KEY("dev")) {
-		if (vn == 0 || vn >= DEV_LEN)
-			return -1;
-		memcpy(ev->dev, v, vn);
-		ev->dev[vn] = 0;
-		return 0;
+	switch (kn ? key[0] : 0) {	/* once per field of every event: no string compare chain */
+	case 'u':
+		if (KEY("usage_count"))
+			return set_int(&ev->usage_count, v, vn, INT32_MIN, INT32_MAX);
+		break;
+	case 'r':
+		if (KEY("ret"))
+			return set_int(&ev->ret, v, vn, INT32_MIN, INT32_MAX);
+		if (KEY("reason"))
+			return set_enum(&ev->reason, reason_names, R__N, v, vn);
+		if (KEY("resumed_from"))	/* vfiopm-trace JSON: the state a resume left */
+			return set_dstate(&ev->from, v, vn);
+		break;
+	case 'c':
+		if (KEY("cmd"))
+			return set_cmd(ev, v, vn);
+		break;
+	case 'o':
+		if (KEY("op"))
+			return set_enum(&ev->op, op_names, OP__N, v, vn);
+		break;
+	case 's':
+		if (KEY("source"))
+			return set_enum(&ev->source, source_names, SRC__N, v, vn);
+		break;
+	case 'w':
+		if (KEY("with_wakeup"))
+			return set_bool(&ev->with_wakeup, v, vn);
+		if (KEY("wake_armed"))
+			return set_bool(&ev->wake_armed, v, vn);
+		break;
+	case 'e':
+		if (KEY("engaged"))
+			return set_bool(&ev->engaged, v, vn);
+		break;
+	case 'i':
+		if (KEY("intx_masked"))
+			return set_bool(&ev->intx_masked, v, vn);
+		break;
+	case 'f':
+		if (KEY("from"))
+			return set_dstate(&ev->from, v, vn);
+		break;
+	case 't':
+		if (KEY("to"))
+			return set_dstate(&ev->to, v, vn);
+		break;
+	case 'd':
+		if (KEY("dev"))
+			return set_dev(ev, v, vn);
+		break;
 	}
 	return 0;
 }
@@ -202,7 +264,7 @@ const char *parse_payload(struct event *ev, const char *s, size_t n)
 		p++;
 	if (p == tok || memchr(tok, '=', (size_t)(p - tok)))
 		return "no device name";
-	if (event_set_field(ev, "dev", 3, tok, (size_t)(p - tok)))
+	if (set_dev(ev, tok, (size_t)(p - tok)))
 		return "bad device name";
 	while (p < end) {
 		const char *k, *eq;
@@ -279,10 +341,63 @@ int valid_bdf(const char *s)
 	return 1;
 }
 
+/* The 6 digits of s[n-6..n) (n >= 8), or -1: for the microseconds of ftrace's "sec.usec". */
+static long long usec_digits(const char *s, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* all six at once: bytes 2..7 of the 8 that end s, each '0'..'9' */
+	const uint64_t keep = 0xffffffffffff0000ULL, hi = 0xf0f0f0f0f0f0f0f0ULL & keep;
+	const uint64_t zeros = 0x3030303030303030ULL & keep, sixes = 0x0606060606060606ULL & keep;
+	uint64_t w;
+
+	memcpy(&w, s + n - 8, 8);
+	if ((w & hi) != zeros || ((w + sixes) & hi) != zeros)
+		return -1;
+	w = (w & 0x0f0f0f0f0f0f0f0fULL & keep) * 2561 >> 8;
+	w = (w & 0x00ff00ff00ff00ffULL) * 6553601 >> 16;
+	return (long long)((w & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32);
+#else
+	long long v = 0;
+
+	for (size_t i = n - 6; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+#endif
+}
+
+/* "sec.usec" as ftrace prints it, sec of 1 to 10 digits; -1 if it is not that shape. */
+static int parse_ts_usec(const char *s, size_t n, uint64_t *ns)
+{
+	uint64_t sec = 0;
+	size_t d = n - 7;
+	long long usec;
+
+	if (n < 8 || n > 17 || s[d] != '.')
+		return -1;
+	for (size_t i = 0; i < d; i++) {
+		unsigned c = (unsigned char)s[i] - '0';
+
+		if (c > 9)
+			return -1;
+		sec = sec * 10 + c;
+	}
+	usec = usec_digits(s, n);
+	if (usec < 0)
+		return -1;
+	*ns = sec * 1000000000ULL + (uint64_t)usec * 1000;
+	return 0;
+}
+
 int parse_ts(const char *s, size_t n, uint64_t *ns)
 {
 	uint64_t sec = 0, frac = 0;
 	size_t i = 0, d = 0;
+
+	if (!parse_ts_usec(s, n, ns))
+		return 0;
 
 	while (i < n && s[i] >= '0' && s[i] <= '9') {
 		if (++d > 19)

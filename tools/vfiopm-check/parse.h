@@ -20,6 +20,10 @@ struct text_hdr {
 int text_header(const char *s, size_t n, int perf, struct text_hdr *h);
 /* Fill out->ev from a parsed header; sets kind to EVENT, OTHER, UNKNOWN_VFIO or BAD_VFIO. */
 void text_event(const struct text_hdr *h, struct parsed *out);
+/* text_header() then text_event() in one scan of the line; -1 (out untouched) if no header. */
+int text_line(const char *s, size_t n, int perf, struct parsed *out);
+/* ev_type_from_name() of a name without "system:". */
+enum ev_type ev_type_bare(const char *s, size_t n);
 /* A line that failed to parse: BAD_VFIO if it looks like one of ours, else GARBAGE. */
 void text_unparsed(const char *s, size_t n, struct parsed *out);
 const char *find_mem(const char *s, size_t n, const char *needle);

@@ -60,7 +60,6 @@ static void entries_header(const char *s, size_t n, struct parsed *out)
 
 void parse_ftrace(const char *s, size_t n, struct parsed *out)
 {
-	struct text_hdr h;
 	int found;
 
 	out->kind = LK_META;
@@ -105,9 +104,6 @@ void parse_ftrace(const char *s, size_t n, struct parsed *out)
 	    (starts(s, n, "CPU ") && find_mem(s, n, " is empty")))
 		return;
 event:
-	if (text_header(s, n, 0, &h)) {
+	if (text_line(s, n, 0, out))
 		text_unparsed(s, n, out);
-		return;
-	}
-	text_event(&h, out);
 }

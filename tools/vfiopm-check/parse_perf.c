@@ -27,7 +27,6 @@ static int callchain(const char *s, size_t n)
 
 void parse_perf(const char *s, size_t n, struct parsed *out)
 {
-	struct text_hdr h;
 	const char *q;
 
 	out->kind = LK_META;
@@ -68,9 +67,6 @@ void parse_perf(const char *s, size_t n, struct parsed *out)
 	}
 	if (callchain(s, n))
 		return;
-	if (text_header(s, n, 1, &h)) {
+	if (text_line(s, n, 1, out))
 		text_unparsed(s, n, out);
-		return;
-	}
-	text_event(&h, out);
 }
