@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (not a test) for vfiopm-check: on generated, realistic ftrace logs of
 # 100 MiB and 1 GiB, compare its throughput with `wc -l` and with an awk script
-# doing the same get/put pairing, and record peak RSS. Every contender runs
+# doing the same get/put pairing, and record peak RSS; and vfiopm-check on a
+# record file of vfiopm-trace -w holding the same vfio events (bench/gen-record.py),
+# compared by events per second. Every contender runs
 # ROUNDS times, interleaved, on the same file; prints markdown tables: median
 # wall time with min-max, and each ratio taken per round (median, min-max).
 #
@@ -87,16 +89,20 @@ base=${VFIOPM_CHECK_BASELINE:-}
 [ -z "$base" ] || [ -x "$base" ] || { echo "bench: VFIOPM_CHECK_BASELINE=$base is not executable" >&2; exit 64; }
 contenders=(vfiopm-check)
 [ -n "$base" ] && contenders+=(baseline)
-contenders+=("wc -l" awk)
+contenders+=(record "wc -l" awk)
 for mib in "${sizes[@]}"; do
 	f=$tmp/bench-$mib.trace
 	gen "$f" "$mib"
-	cat "$f" >/dev/null	# page cache warm for every contender
+	# the same vfio events, as a record file
+	events=$("$tool" --json "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["inputs"][0]["events"])')
+	python3 "$top/bench/gen-record.py" "$f.vfr" "$events" >/dev/null
+	cat "$f" "$f.vfr" >/dev/null	# page cache warm for every contender
 	for r in $(seq 1 "$rounds"); do
 		for c in "${contenders[@]}"; do
 			case $c in
 			vfiopm-check) cmd=("$tool" -q "$f") ;;
 			baseline) cmd=("$base" -q "$f") ;;
+			record) cmd=("$tool" -q "$f.vfr") ;;
 			"wc -l") cmd=(wc -l "$f") ;;
 			awk) cmd=(awk "$pair_awk" "$f") ;;
 			esac
@@ -104,28 +110,31 @@ for mib in "${sizes[@]}"; do
 			/usr/bin/time -o "$tmp/time" -f '%e %M' "${cmd[@]}" >/dev/null 2>&1
 			rc=$?
 			set -e
-			echo "$mib	$(stat -c %s "$f")	$r	$c	$(cat "$tmp/time")	$rc" >>"$tmp/times"
+			echo "$mib	$(stat -c %s "$f")	$r	$c	$(cat "$tmp/time")	$rc	$events" >>"$tmp/times"
 		done
 	done
-	rm -f "$f"
+	rm -f "$f" "$f.vfr"
 done
 python3 - "$tmp/times" <<'PY'
 import collections, statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 t = collections.defaultdict(dict)	# (mib, tool) -> round -> (secs, rss, rc)
-size = {}
-for mib, b, r, tool, tm, rc in rows:
+size, events = {}, {}
+for mib, b, r, tool, tm, rc, ev in rows:
     secs, rss = tm.split()
     t[(int(mib), tool)][int(r)] = (float(secs), int(rss), rc)
     size[int(mib)] = int(b)
+    events[int(mib)] = int(ev)
 def span(v):
     return f"{statistics.median(v):.2f} ({min(v):.2f}-{max(v):.2f})"
-print("| log | tool | wall s, median (min-max) | MiB/s | peak RSS MiB | exit |")
-print("|---|---|---|---|---|---|")
+print("| log | tool | wall s, median (min-max) | MiB/s of the text log | M vfio events/s | peak RSS MiB | exit |")
+print("|---|---|---|---|---|---|---|")
 for (mib, tool), runs in t.items():
     secs = [x[0] for x in runs.values()]
     med = statistics.median(secs)
-    print(f"| {mib} MiB | {tool} | {span(secs)} | {size[mib] / 1048576 / med if med else 0:.0f} | "
+    name = "vfiopm-check, record file" if tool == "record" else tool
+    mibs = "-" if tool == "record" else f"{size[mib] / 1048576 / med if med else 0:.0f}"
+    print(f"| {mib} MiB | {name} | {span(secs)} | {mibs} | {events[mib] / 1e6 / med if med else 0:.1f} | "
           f"{max(x[1] for x in runs.values()) / 1024:.1f} | {','.join(sorted({x[2] for x in runs.values()}))} |")
 print()
 print("| log | ratio, per round | median (min-max) |")
@@ -139,6 +148,9 @@ for mib in sorted(size):
             v = [t[(mib, ref)][r][0] / t[(mib, tool)][r][0] for r in t[(mib, tool)] if t[(mib, tool)][r][0] > 0]
             if v:
                 print(f"| {mib} MiB | {tool} vs {ref} (throughput) | {span(v)} |")
+    if "record" in tools:
+        v = [t[(mib, "vfiopm-check")][r][0] / t[(mib, "record")][r][0] for r in t[(mib, "record")]]
+        print(f"| {mib} MiB | record file vs text log, same {events[mib]} events (events/s) | {span(v)} |")
     if len(mine) == 2:
         v = [t[(mib, "baseline")][r][0] / t[(mib, "vfiopm-check")][r][0] for r in t[(mib, "vfiopm-check")]]
         print(f"| {mib} MiB | vfiopm-check vs baseline (throughput) | {span(v)} |")
