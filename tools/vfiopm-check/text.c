@@ -155,6 +155,20 @@ int text_header(const char *s, size_t n, int perf, struct text_hdr *h)
 	return 0;
 }
 
+/* What the header says of an event: time, task, CPU (the comm cut to fit). */
+static void hdr_fields(const struct text_hdr *h, struct event *ev)
+{
+	ev->ts = h->ts;
+	ev->pid = h->pid;
+	ev->cpu = h->cpu;
+	if (h->comm_len) {
+		size_t l = h->comm_len < COMM_LEN - 1 ? h->comm_len : COMM_LEN - 1;
+
+		memcpy(ev->comm, h->comm, l);
+		ev->comm[l] = 0;
+	}
+}
+
 void text_event(const struct text_hdr *h, struct parsed *out)
 {
 	struct event *ev = &out->ev;
@@ -173,15 +187,7 @@ void text_event(const struct text_hdr *h, struct parsed *out)
 		out->kind = is_vfio_name(name, nl) ? LK_UNKNOWN_VFIO : LK_OTHER;
 		return;
 	}
-	ev->ts = h->ts;
-	ev->pid = h->pid;
-	ev->cpu = h->cpu;
-	if (h->comm_len) {
-		size_t l = h->comm_len < COMM_LEN - 1 ? h->comm_len : COMM_LEN - 1;
-
-		memcpy(ev->comm, h->comm, l);
-		ev->comm[l] = 0;
-	}
+	hdr_fields(h, ev);
 	why = parse_payload(ev, h->payload, h->payload_len);
 	out->kind = why ? LK_BAD_VFIO : LK_EVENT;
 	out->why = why;
@@ -455,15 +461,7 @@ static void toks_event(struct toks *t, const struct text_hdr *h, struct parsed *
 		out->kind = is_vfio_name(s + name, to - name) ? LK_UNKNOWN_VFIO : LK_OTHER;
 		return;
 	}
-	ev->ts = h->ts;
-	ev->pid = h->pid;
-	ev->cpu = h->cpu;
-	if (h->comm_len) {
-		size_t l = h->comm_len < COMM_LEN - 1 ? h->comm_len : COMM_LEN - 1;
-
-		memcpy(ev->comm, h->comm, l);
-		ev->comm[l] = 0;
-	}
+	hdr_fields(h, ev);
 	why = toks_payload(t, ev);
 	out->kind = why ? LK_BAD_VFIO : LK_EVENT;
 	out->why = why;
